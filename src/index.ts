@@ -1,0 +1,14 @@
+/** gnvpro: the library's public API. */
+export { VERSION } from "./version.js";
+export { kernels } from "./kernels/index.js";
+export type { Kernels, Trans, Uplo, Side, Diag, BlasInfo } from "./kernels/index.js";
+export { Rng } from "./util/rng.js";
+export type { RngState } from "./util/rng.js";
+export type { Layer, LayerState, LayerSpec } from "./layers/types.js";
+export { COST, WorkCounter } from "./objectives/types.js";
+export type {
+  Evaluation,
+  SmoothObjective,
+  GNObjective,
+  StochasticObjective,
+} from "./objectives/types.js";

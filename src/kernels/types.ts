@@ -1,0 +1,156 @@
+/**
+ * The dense linear-algebra kernel interface (BLAS/LAPACK names and argument order).
+ *
+ * Every matrix is stored column-major in a typed array; a matrix argument is the typed array
+ * whose element 0 is the matrix's (0,0) entry (pass `a.subarray(off)` for an offset view: no copy).
+ * Leading dimensions follow BLAS: `lda >= max(1, rows)`.
+ *
+ * Two backends implement it: `native` (system OpenBLAS + LAPACKE through a Node-API addon) and
+ * `js` (pure TypeScript, also usable in a browser bundle). Both validate their arguments and throw
+ * an Error naming the operation and the shapes; neither returns a wrong answer silently.
+ */
+export type Trans = "N" | "T";
+export type Uplo = "U" | "L";
+export type Side = "L" | "R";
+export type Diag = "N" | "U";
+
+export interface BlasInfo {
+  /** "openblas" for the native backend, "gnvpro-js" for the TypeScript one. */
+  name: string;
+  version: string;
+  threads: number;
+}
+
+export interface Kernels {
+  readonly name: "native" | "js";
+
+  /** C ← α op(A) op(B) + β C, op(A) m×k, op(B) k×n, C m×n (float64). β = 0 ignores C's contents (NaN too). */
+  dgemm(
+    transA: Trans,
+    transB: Trans,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    A: Float64Array,
+    lda: number,
+    B: Float64Array,
+    ldb: number,
+    beta: number,
+    C: Float64Array,
+    ldc: number,
+  ): void;
+
+  /** The float32 GEMM, same contract as dgemm. */
+  sgemm(
+    transA: Trans,
+    transB: Trans,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    A: Float32Array,
+    lda: number,
+    B: Float32Array,
+    ldb: number,
+    beta: number,
+    C: Float32Array,
+    ldc: number,
+  ): void;
+
+  /**
+   * Symmetric rank-k update. trans "N": C ← α A Aᵀ + β C with A n×k; trans "T": C ← α Aᵀ A + β C
+   * with A k×n. Only the `uplo` triangle of the n×n matrix C is referenced and written.
+   */
+  dsyrk(
+    uplo: Uplo,
+    trans: Trans,
+    n: number,
+    k: number,
+    alpha: number,
+    A: Float64Array,
+    lda: number,
+    beta: number,
+    C: Float64Array,
+    ldc: number,
+  ): void;
+
+  /** Cholesky factorisation in place of the `uplo` triangle of the SPD n×n matrix A. Throws if A is not SPD. */
+  dpotrf(uplo: Uplo, n: number, A: Float64Array, lda: number): void;
+
+  /** Solve A X = B with A's Cholesky factor from dpotrf; B (n×nrhs) is overwritten by X. */
+  dpotrs(uplo: Uplo, n: number, nrhs: number, A: Float64Array, lda: number, B: Float64Array, ldb: number): void;
+
+  /** Triangular solve: op(A) X = α B (side "L", A m×m) or X op(A) = α B (side "R", A n×n); B m×n overwritten. */
+  dtrsm(
+    side: Side,
+    uplo: Uplo,
+    transA: Trans,
+    diag: Diag,
+    m: number,
+    n: number,
+    alpha: number,
+    A: Float64Array,
+    lda: number,
+    B: Float64Array,
+    ldb: number,
+  ): void;
+
+  /**
+   * Thin SVD A = U diag(S) Vᵀ of the m×n matrix A (A is destroyed). With p = min(m, n): S has p
+   * entries in descending order, U is m×p (ldu ≥ m), VT is p×n (ldvt ≥ p).
+   */
+  dgesvd(
+    m: number,
+    n: number,
+    A: Float64Array,
+    lda: number,
+    S: Float64Array,
+    U: Float64Array,
+    ldu: number,
+    VT: Float64Array,
+    ldvt: number,
+  ): void;
+
+  /**
+   * Banded SPD Cholesky (LAPACK band storage, `uplo` "U": AB[kd + i - j + j*ldab] = A(i,j) for
+   * max(0, j-kd) ≤ i ≤ j; "L": AB[i - j + j*ldab] = A(i,j) for j ≤ i ≤ min(n-1, j+kd)); ldab ≥ kd+1.
+   * AB is overwritten by the factor. Throws if not SPD.
+   */
+  dpbtrf(uplo: Uplo, n: number, kd: number, AB: Float64Array, ldab: number): void;
+  /** Solve with the factor from dpbtrf; B (n×nrhs) overwritten. */
+  dpbtrs(
+    uplo: Uplo,
+    n: number,
+    kd: number,
+    nrhs: number,
+    AB: Float64Array,
+    ldab: number,
+    B: Float64Array,
+    ldb: number,
+  ): void;
+
+  /**
+   * General banded LU with partial pivoting (LAPACK band storage with room for fill:
+   * AB[kl + ku + i - j + j*ldab] = A(i,j), ldab ≥ 2kl+ku+1). ipiv has n entries (1-based, as LAPACK).
+   * Throws if A is singular.
+   */
+  dgbtrf(n: number, kl: number, ku: number, AB: Float64Array, ldab: number, ipiv: Int32Array): void;
+  /** Solve A X = B with the factor from dgbtrf; B (n×nrhs) overwritten. */
+  dgbtrs(
+    trans: Trans,
+    n: number,
+    kl: number,
+    ku: number,
+    nrhs: number,
+    AB: Float64Array,
+    ldab: number,
+    ipiv: Int32Array,
+    B: Float64Array,
+    ldb: number,
+  ): void;
+
+  /** BLAS threads (the js backend is single-threaded and reports 1). */
+  setThreads(n: number): void;
+  info(): BlasInfo;
+}

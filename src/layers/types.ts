@@ -1,0 +1,56 @@
+/**
+ * The derivative contract every network element answers (a layer, a block, a whole network).
+ *
+ * Data layout: a batch of n samples is a column-major matrix with one sample per COLUMN:
+ * Y has nIn rows and n columns (Y[i + j*nIn] is feature i of sample j). Image samples are
+ * flattened channel-major then row-major (index c*H*W + y*W + x) inside their column.
+ *
+ * Parameters: one contiguous Float64Array θ per element; composite elements hand views
+ * (`subarray`) of their θ to their children, so a network has one parameter vector.
+ */
+import type { Rng } from "../util/rng.js";
+
+/** What forward() returns: the output and whatever the derivatives need (kept by the element). */
+export interface LayerState {
+  /** Output, nOut × n, column-major. */
+  readonly out: Float64Array;
+  /** Number of samples. */
+  readonly n: number;
+}
+
+/** JSON description of an element's architecture (not its weights). */
+export interface LayerSpec {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface Layer {
+  /** Per-sample input shape (e.g. [d] or [C, H, W]); nIn is its product. */
+  readonly inShape: readonly number[];
+  readonly outShape: readonly number[];
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly nParams: number;
+
+  /** Fill θ (length nParams) with initial values drawn from rng. */
+  init(theta: Float64Array, rng: Rng): void;
+
+  /** Forward propagation of n samples Y (nIn × n). Keeps references to θ and Y: do not mutate them
+   *  while the state is in use. */
+  forward(theta: Float64Array, Y: Float64Array, n: number): LayerState;
+
+  /**
+   * Forward mode (JVP): returns J_θ·dθ + J_Y·dY (nOut × n) at the state's point. Either direction may
+   * be null, meaning zero.
+   */
+  jvp(state: LayerState, dTheta: Float64Array | null, dY: Float64Array | null): Float64Array;
+
+  /**
+   * Reverse mode (VJP) for U (nOut × n): writes J_θᵀU into gTheta (length nParams, overwritten) when
+   * gTheta is not null, and returns J_YᵀU (nIn × n) when wantInput, else null.
+   */
+  vjp(state: LayerState, U: Float64Array, gTheta: Float64Array | null, wantInput: boolean): Float64Array | null;
+
+  /** Architecture as JSON; `layerFromSpec` rebuilds it. */
+  toJSON(): LayerSpec;
+}
