@@ -18,6 +18,16 @@ export interface LayerState {
   readonly n: number;
 }
 
+/** A linear map given by its action and its transpose's (never formed). */
+export interface LinearOperator {
+  readonly rows: number;
+  readonly cols: number;
+  /** out (rows) ← A x (cols) */
+  apply(x: Float64Array, out: Float64Array): void;
+  /** out (cols) ← Aᵀ y (rows) */
+  applyT(y: Float64Array, out: Float64Array): void;
+}
+
 /** JSON description of an element's architecture (not its weights). */
 export interface LayerSpec {
   type: string;
@@ -50,6 +60,13 @@ export interface Layer {
    * gTheta is not null, and returns J_YᵀU (nIn × n) when wantInput, else null.
    */
   vjp(state: LayerState, U: Float64Array, gTheta: Float64Array | null, wantInput: boolean): Float64Array | null;
+
+  /**
+   * Optional: the regularisation operator L of GNVPRO.md §1 on this element's θ (cols = nParams):
+   * the identity for ordinary weights, a finite difference in time for time-dependent ResNet
+   * weights. Absent means the identity.
+   */
+  regOperator?(): LinearOperator;
 
   /** Architecture as JSON; `layerFromSpec` rebuilds it. */
   toJSON(): LayerSpec;
