@@ -150,23 +150,31 @@ export function observationsSpec(
     spec: {
       width: 300,
       height: 160,
-      mark: { type: "line", strokeWidth: 1.3 },
-      encoding: {
-        x: { field: "i", type: "quantitative", title: "observation index" },
-        y: { field: "v", type: "quantitative", title: "value", scale: { zero: false } },
-        color: {
-          field: "series",
-          type: "nominal",
-          title: "series",
-          scale: { domain: ["truth", ...order], range: ["#000000", ...PALETTE.slice(0, order.length)] },
+      layer: [
+        {
+          transform: [{ filter: "datum.series !== 'truth'" }],
+          mark: { type: "line", strokeWidth: 1.3, strokeDash: [4, 2] },
+          encoding: {
+            x: { field: "i", type: "quantitative", title: "observation index" },
+            y: { field: "v", type: "quantitative", title: "value", scale: { zero: false } },
+            color: {
+              field: "series",
+              type: "nominal",
+              title: "series",
+              scale: { domain: ["truth", ...order], range: ["#000000", ...PALETTE.slice(0, order.length)] },
+            },
+          },
         },
-        strokeDash: {
-          field: "series",
-          type: "nominal",
-          legend: null,
-          scale: { domain: ["truth", ...order], range: [[1, 0], ...order.map(() => [4, 2])] },
+        {
+          transform: [{ filter: "datum.series === 'truth'" }],
+          mark: { type: "line", strokeWidth: 2.2, color: "#000000" },
+          encoding: {
+            x: { field: "i", type: "quantitative" },
+            y: { field: "v", type: "quantitative" },
+            color: { field: "series", type: "nominal" },
+          },
         },
-      },
+      ],
     },
   };
 }
@@ -197,7 +205,13 @@ export function reachSpec(
         height: 22 * Math.max(1, order.length),
         mark: "bar",
         encoding: {
-          y: { field: "method", type: "nominal", sort: [...order], title: null },
+          y: {
+            field: "method",
+            type: "nominal",
+            sort: [...order],
+            scale: { domain: [...order] },
+            title: null,
+          },
           x: { field: "wu", type: "quantitative", title: "work units" },
           color,
         },
@@ -207,7 +221,13 @@ export function reachSpec(
         height: 22 * Math.max(1, order.length),
         mark: "bar",
         encoding: {
-          y: { field: "method", type: "nominal", sort: [...order], title: null },
+          y: {
+            field: "method",
+            type: "nominal",
+            sort: [...order],
+            scale: { domain: [...order] },
+            title: null,
+          },
           x: { field: "s", type: "quantitative", title: "wall time (s)" },
           color,
         },
