@@ -79,7 +79,15 @@ export interface Kernels {
   dpotrf(uplo: Uplo, n: number, A: Float64Array, lda: number): void;
 
   /** Solve A X = B with A's Cholesky factor from dpotrf; B (n×nrhs) is overwritten by X. */
-  dpotrs(uplo: Uplo, n: number, nrhs: number, A: Float64Array, lda: number, B: Float64Array, ldb: number): void;
+  dpotrs(
+    uplo: Uplo,
+    n: number,
+    nrhs: number,
+    A: Float64Array,
+    lda: number,
+    B: Float64Array,
+    ldb: number,
+  ): void;
 
   /** Triangular solve: op(A) X = α B (side "L", A m×m) or X op(A) = α B (side "R", A n×n); B m×n overwritten. */
   dtrsm(

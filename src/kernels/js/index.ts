@@ -1,72 +1,80 @@
 /**
- * Pure-TypeScript kernels (column-major). PLACEHOLDER: straightforward loops, to be replaced by the
- * register-blocked GEMM and the factorizations of the foundation issue.
+ * The pure-TypeScript kernel backend: validates every call (../validate.ts), then runs the
+ * implementations in this folder. Browser-safe: no Node-only imports here or below.
  */
-import type { Kernels, Trans, Uplo } from "../types.js";
+import type { Kernels } from "../types.js";
+import * as v from "../validate.js";
+import { gemm } from "./gemm.js";
+import { syrk } from "./syrk.js";
+import { potrf, potrs, trsm } from "./cholesky.js";
+import { gesvd } from "./svd.js";
+import { gbtrf, gbtrs, pbtrf, pbtrs } from "./banded.js";
 
-type Arr = Float64Array | Float32Array;
+export { gemm as gemmRaw } from "./gemm.js";
 
-function gemmGeneric(
-  tA: Trans,
-  tB: Trans,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  A: Arr,
-  lda: number,
-  B: Arr,
-  ldb: number,
-  beta: number,
-  C: Arr,
-  ldc: number,
-): void {
-  for (let j = 0; j < n; j++) {
-    const cj = j * ldc;
-    if (beta === 0) for (let i = 0; i < m; i++) C[cj + i] = 0;
-    else if (beta !== 1) for (let i = 0; i < m; i++) C[cj + i] *= beta;
-    for (let p = 0; p < k; p++) {
-      const b = alpha * (tB === "N" ? B[j * ldb + p] : B[p * ldb + j]);
-      if (b === 0) continue;
-      if (tA === "N") {
-        const ap = p * lda;
-        for (let i = 0; i < m; i++) C[cj + i] += A[ap + i] * b;
-      } else {
-        for (let i = 0; i < m; i++) C[cj + i] += A[i * lda + p] * b;
-      }
-    }
-  }
+export const JS_VERSION = "1";
+
+/** Throws the error of a factorisation whose LAPACK-style info is positive. */
+export function throwNotSpd(op: string, n: number, info: number, what = "the matrix"): never {
+  throw new Error(
+    `${op}: ${what} (${n}×${n}) is not positive definite (leading minor of order ${info} is not positive)`,
+  );
 }
-
-function notYet(op: string): never {
-  throw new Error(`js kernels: ${op} is not implemented yet`);
+export function throwSingular(op: string, n: number, info: number): never {
+  throw new Error(`${op}: the matrix (${n}×${n}) is singular (U(${info - 1}, ${info - 1}) is exactly zero)`);
 }
 
 export const jsKernels: Kernels = {
   name: "js",
-  dgemm: gemmGeneric,
-  sgemm: gemmGeneric,
-  dsyrk(uplo: Uplo, trans: Trans, n: number, k: number, alpha: number, A, lda, beta, C, ldc) {
-    for (let j = 0; j < n; j++) {
-      const i0 = uplo === "U" ? 0 : j;
-      const i1 = uplo === "U" ? j : n - 1;
-      for (let i = i0; i <= i1; i++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) {
-          s += trans === "N" ? A[p * lda + i] * A[p * lda + j] : A[i * lda + p] * A[j * lda + p];
-        }
-        C[j * ldc + i] = alpha * s + (beta === 0 ? 0 : beta * C[j * ldc + i]);
-      }
-    }
+  dgemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) {
+    v.validateGemm("dgemm", Float64Array, tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
   },
-  dpotrf: () => notYet("dpotrf"),
-  dpotrs: () => notYet("dpotrs"),
-  dtrsm: () => notYet("dtrsm"),
-  dgesvd: () => notYet("dgesvd"),
-  dpbtrf: () => notYet("dpbtrf"),
-  dpbtrs: () => notYet("dpbtrs"),
-  dgbtrf: () => notYet("dgbtrf"),
-  dgbtrs: () => notYet("dgbtrs"),
-  setThreads: () => {},
-  info: () => ({ name: "gnvpro-js", version: "0.1.0", threads: 1 }),
+  sgemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) {
+    v.validateGemm("sgemm", Float32Array, tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  },
+  dsyrk(uplo, trans, n, k, alpha, A, lda, beta, C, ldc) {
+    v.validateSyrk(uplo, trans, n, k, alpha, A, lda, beta, C, ldc);
+    syrk(uplo, trans, n, k, alpha, A, lda, beta, C, ldc);
+  },
+  dpotrf(uplo, n, A, lda) {
+    v.validatePotrf(uplo, n, A, lda);
+    const info = potrf(uplo, n, A, lda);
+    if (info > 0) throwNotSpd("dpotrf", n, info);
+  },
+  dpotrs(uplo, n, nrhs, A, lda, B, ldb) {
+    v.validatePotrs(uplo, n, nrhs, A, lda, B, ldb);
+    potrs(uplo, n, nrhs, A, lda, B, ldb);
+  },
+  dtrsm(side, uplo, transA, diag, m, n, alpha, A, lda, B, ldb) {
+    v.validateTrsm(side, uplo, transA, diag, m, n, alpha, A, lda, B, ldb);
+    trsm(side, uplo, transA, diag, m, n, alpha, A, lda, B, ldb);
+  },
+  dgesvd(m, n, A, lda, S, U, ldu, VT, ldvt) {
+    v.validateGesvd(m, n, A, lda, S, U, ldu, VT, ldvt);
+    gesvd(m, n, A, lda, S, U, ldu, VT, ldvt);
+  },
+  dpbtrf(uplo, n, kd, AB, ldab) {
+    v.validatePbtrf(uplo, n, kd, AB, ldab);
+    const info = pbtrf(uplo, n, kd, AB, ldab);
+    if (info > 0) throwNotSpd("dpbtrf", n, info, `the band matrix (kd ${kd})`);
+  },
+  dpbtrs(uplo, n, kd, nrhs, AB, ldab, B, ldb) {
+    v.validatePbtrs(uplo, n, kd, nrhs, AB, ldab, B, ldb);
+    pbtrs(uplo, n, kd, nrhs, AB, ldab, B, ldb);
+  },
+  dgbtrf(n, kl, ku, AB, ldab, ipiv) {
+    v.validateGbtrf(n, kl, ku, AB, ldab, ipiv);
+    const info = gbtrf(n, kl, ku, AB, ldab, ipiv);
+    if (info > 0) throwSingular("dgbtrf", n, info);
+  },
+  dgbtrs(trans, n, kl, ku, nrhs, AB, ldab, ipiv, B, ldb) {
+    v.validateGbtrs(trans, n, kl, ku, nrhs, AB, ldab, ipiv, B, ldb);
+    gbtrs(trans, n, kl, ku, nrhs, AB, ldab, ipiv, B, ldb);
+  },
+  setThreads(n) {
+    v.validateThreads(n);
+  },
+  info: () => ({ name: "gnvpro-js", version: JS_VERSION, threads: 1 }),
 };

@@ -1,0 +1,242 @@
+/**
+ * Pure-TypeScript GEMM, C ← α op(A) op(B) + β C (column-major, no validation here).
+ *
+ * Large products: op(A) and op(B) are packed block by block into contiguous float64 panels of 4 rows
+ * (4 columns) and a 4×4 register-blocked micro-kernel accumulates 16 scalars over the shared
+ * dimension (GotoBLAS layout: NC columns of B × KC, MC rows of A × KC). Small products (below
+ * SMALL_FLOPS multiply-adds) skip packing and run plain loops, which win when call overhead dominates.
+ * Float32 data are computed in float64 and rounded once on the write to C.
+ */
+import type { Trans } from "../types.js";
+
+type Arr = Float64Array | Float32Array;
+
+const MC = 64;
+const KC = 256;
+const NC = 512;
+/** Below this many multiply-adds (m·n·k) the unpacked loops are used. */
+export const SMALL_FLOPS = 16 * 16 * 16;
+
+let packA = new Float64Array(MC * KC);
+let packB = new Float64Array(KC * NC);
+
+function scaleC(m: number, n: number, beta: number, C: Arr, ldc: number): void {
+  if (beta === 1) return;
+  for (let j = 0; j < n; j++) {
+    const cj = j * ldc;
+    if (beta === 0) C.fill(0, cj, cj + m);
+    else for (let i = 0; i < m; i++) C[cj + i] *= beta;
+  }
+}
+
+/** Plain loops for small products (β already applied to C). */
+function gemmSmall(
+  tA: Trans,
+  tB: Trans,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: Arr,
+  lda: number,
+  B: Arr,
+  ldb: number,
+  C: Arr,
+  ldc: number,
+): void {
+  if (tA === "N") {
+    for (let j = 0; j < n; j++) {
+      const cj = j * ldc;
+      for (let p = 0; p < k; p++) {
+        const b = alpha * (tB === "N" ? B[j * ldb + p] : B[p * ldb + j]);
+        if (b === 0) continue;
+        const ap = p * lda;
+        for (let i = 0; i < m; i++) C[cj + i] += A[ap + i] * b;
+      }
+    }
+  } else {
+    // op(A) = Aᵀ: C(i, j) += α Σ_p A(p, i) op(B)(p, j), dots down A's columns
+    for (let j = 0; j < n; j++) {
+      const cj = j * ldc;
+      for (let i = 0; i < m; i++) {
+        const ai = i * lda;
+        let s = 0;
+        if (tB === "N") {
+          const bj = j * ldb;
+          for (let p = 0; p < k; p++) s += A[ai + p] * B[bj + p];
+        } else {
+          for (let p = 0; p < k; p++) s += A[ai + p] * B[p * ldb + j];
+        }
+        C[cj + i] += alpha * s;
+      }
+    }
+  }
+}
+
+/** Pack rows i0..i0+mc of op(A), columns p0..p0+kc, into 4-row panels: packA[r*4*kc + p*4 + a]. */
+function packOpA(tA: Trans, A: Arr, lda: number, i0: number, mc: number, p0: number, kc: number): void {
+  const panels = (mc + 3) >> 2;
+  for (let r = 0; r < panels; r++) {
+    const base = r * 4 * kc;
+    for (let a = 0; a < 4; a++) {
+      const i = i0 + r * 4 + a;
+      if (r * 4 + a >= mc) {
+        for (let p = 0; p < kc; p++) packA[base + p * 4 + a] = 0;
+      } else if (tA === "N") {
+        for (let p = 0; p < kc; p++) packA[base + p * 4 + a] = A[i + (p0 + p) * lda];
+      } else {
+        const ci = i * lda + p0;
+        for (let p = 0; p < kc; p++) packA[base + p * 4 + a] = A[ci + p];
+      }
+    }
+  }
+}
+
+/** Pack rows p0..p0+kc of op(B), columns j0..j0+nc, into 4-column panels: packB[s*4*kc + p*4 + b]. */
+function packOpB(tB: Trans, B: Arr, ldb: number, p0: number, kc: number, j0: number, nc: number): void {
+  const panels = (nc + 3) >> 2;
+  for (let s = 0; s < panels; s++) {
+    const base = s * 4 * kc;
+    for (let b = 0; b < 4; b++) {
+      const j = j0 + s * 4 + b;
+      if (s * 4 + b >= nc) {
+        for (let p = 0; p < kc; p++) packB[base + p * 4 + b] = 0;
+      } else if (tB === "N") {
+        const cj = j * ldb + p0;
+        for (let p = 0; p < kc; p++) packB[base + p * 4 + b] = B[cj + p];
+      } else {
+        for (let p = 0; p < kc; p++) packB[base + p * 4 + b] = B[j + (p0 + p) * ldb];
+      }
+    }
+  }
+}
+
+/** The 4×4 micro-kernel: C[i0.., j0..] += α · (panel a of packA) · (panel b of packB). */
+function micro(
+  kc: number,
+  pa: number,
+  pb: number,
+  alpha: number,
+  C: Arr,
+  ldc: number,
+  i0: number,
+  j0: number,
+  mr: number,
+  nr: number,
+): void {
+  const Ap = packA;
+  const Bp = packB;
+  let c00 = 0,
+    c10 = 0,
+    c20 = 0,
+    c30 = 0;
+  let c01 = 0,
+    c11 = 0,
+    c21 = 0,
+    c31 = 0;
+  let c02 = 0,
+    c12 = 0,
+    c22 = 0,
+    c32 = 0;
+  let c03 = 0,
+    c13 = 0,
+    c23 = 0,
+    c33 = 0;
+  for (let p = 0; p < kc; p++) {
+    const ia = pa + p * 4;
+    const ib = pb + p * 4;
+    const a0 = Ap[ia],
+      a1 = Ap[ia + 1],
+      a2 = Ap[ia + 2],
+      a3 = Ap[ia + 3];
+    let b = Bp[ib];
+    c00 += a0 * b;
+    c10 += a1 * b;
+    c20 += a2 * b;
+    c30 += a3 * b;
+    b = Bp[ib + 1];
+    c01 += a0 * b;
+    c11 += a1 * b;
+    c21 += a2 * b;
+    c31 += a3 * b;
+    b = Bp[ib + 2];
+    c02 += a0 * b;
+    c12 += a1 * b;
+    c22 += a2 * b;
+    c32 += a3 * b;
+    b = Bp[ib + 3];
+    c03 += a0 * b;
+    c13 += a1 * b;
+    c23 += a2 * b;
+    c33 += a3 * b;
+  }
+  const o = i0 + j0 * ldc;
+  if (mr === 4 && nr === 4) {
+    C[o] += alpha * c00;
+    C[o + 1] += alpha * c10;
+    C[o + 2] += alpha * c20;
+    C[o + 3] += alpha * c30;
+    let q = o + ldc;
+    C[q] += alpha * c01;
+    C[q + 1] += alpha * c11;
+    C[q + 2] += alpha * c21;
+    C[q + 3] += alpha * c31;
+    q += ldc;
+    C[q] += alpha * c02;
+    C[q + 1] += alpha * c12;
+    C[q + 2] += alpha * c22;
+    C[q + 3] += alpha * c32;
+    q += ldc;
+    C[q] += alpha * c03;
+    C[q + 1] += alpha * c13;
+    C[q + 2] += alpha * c23;
+    C[q + 3] += alpha * c33;
+    return;
+  }
+  const acc = [c00, c10, c20, c30, c01, c11, c21, c31, c02, c12, c22, c32, c03, c13, c23, c33];
+  for (let b = 0; b < nr; b++) for (let a = 0; a < mr; a++) C[o + a + b * ldc] += alpha * acc[b * 4 + a];
+}
+
+export function gemm(
+  tA: Trans,
+  tB: Trans,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: Arr,
+  lda: number,
+  B: Arr,
+  ldb: number,
+  beta: number,
+  C: Arr,
+  ldc: number,
+): void {
+  if (m === 0 || n === 0) return;
+  scaleC(m, n, beta, C, ldc);
+  if (alpha === 0 || k === 0) return;
+  if (m * n * k <= SMALL_FLOPS || m < 4 || n < 4) {
+    gemmSmall(tA, tB, m, n, k, alpha, A, lda, B, ldb, C, ldc);
+    return;
+  }
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = Math.min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = Math.min(KC, k - pc);
+      if (packB.length < kc * (nc + 3)) packB = new Float64Array(KC * (NC + 4));
+      packOpB(tB, B, ldb, pc, kc, jc, nc);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = Math.min(MC, m - ic);
+        if (packA.length < kc * (mc + 3)) packA = new Float64Array(KC * (MC + 4));
+        packOpA(tA, A, lda, ic, mc, pc, kc);
+        for (let jr = 0; jr < nc; jr += 4) {
+          const nr = Math.min(4, nc - jr);
+          const pb = (jr >> 2) * 4 * kc;
+          for (let ir = 0; ir < mc; ir += 4) {
+            micro(kc, (ir >> 2) * 4 * kc, pb, alpha, C, ldc, ic + ir, jc + jr, Math.min(4, mc - ir), nr);
+          }
+        }
+      }
+    }
+  }
+}

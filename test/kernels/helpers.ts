@@ -1,0 +1,72 @@
+/** Shared helpers for the kernel tests: the backends under test, naive references, random data. */
+import { kernels } from "../../src/kernels/index.js";
+import { jsKernels } from "../../src/kernels/js/index.js";
+import type { Kernels, Trans } from "../../src/kernels/types.js";
+import { Rng } from "../../src/util/rng.js";
+
+/** kernels() (native when it loads) and, when that is not already js, the js backend too. */
+export function backends(): Kernels[] {
+  const k = kernels();
+  return k.name === "js" ? [k] : [k, jsKernels];
+}
+
+export function randn(rng: Rng, len: number): Float64Array {
+  const a = new Float64Array(len);
+  for (let i = 0; i < len; i++) a[i] = rng.normal();
+  return a;
+}
+
+/** op(X)(i, j) for a column-major X with leading dimension ld. */
+export function at(X: ArrayLike<number>, ld: number, t: Trans, i: number, j: number): number {
+  return t === "N" ? X[i + j * ld] : X[j + i * ld];
+}
+
+/** Naive C ← α op(A) op(B) + β C in float64. */
+export function refGemm(
+  tA: Trans,
+  tB: Trans,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: ArrayLike<number>,
+  lda: number,
+  B: ArrayLike<number>,
+  ldb: number,
+  beta: number,
+  C: Float64Array,
+  ldc: number,
+): void {
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += at(A, lda, tA, i, p) * at(B, ldb, tB, p, j);
+      C[i + j * ldc] = alpha * s + (beta === 0 ? 0 : beta * C[i + j * ldc]);
+    }
+}
+
+/** max |X - Y| over a rows×cols window. */
+export function maxDiff(
+  rows: number,
+  cols: number,
+  X: ArrayLike<number>,
+  ldx: number,
+  Y: ArrayLike<number>,
+  ldy: number,
+): number {
+  let d = 0;
+  for (let j = 0; j < cols; j++)
+    for (let i = 0; i < rows; i++) d = Math.max(d, Math.abs(X[i + j * ldx] - Y[i + j * ldy]));
+  return d;
+}
+
+/** A random SPD n×n matrix (ld n): G Gᵀ + n I. */
+export function randSpd(rng: Rng, n: number): Float64Array {
+  const G = randn(rng, n * n);
+  const A = new Float64Array(n * n);
+  refGemm("N", "T", n, n, n, 1, G, n, G, n, 0, A, n);
+  for (let i = 0; i < n; i++) A[i + i * n] += n;
+  return A;
+}
+
+export const EPS = 2.220446049250313e-16;
