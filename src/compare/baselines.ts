@@ -10,6 +10,7 @@
  * They cost no work units (no network pass) and report the same metrics, in the data's original
  * units, as the optimizers.
  */
+import { solveInnerCE } from "../objectives/inner-ce.js";
 import { solveInnerLS } from "../objectives/inner-ls.js";
 import { lossValue, type LossKind } from "../objectives/losses.js";
 import { accuracy, meanRelativeError, relativeFrobeniusError } from "../objectives/metrics.js";
@@ -208,8 +209,9 @@ export type InnerClassifierSolve = (
 /** The linear softmax (q ≥ 2) or logistic (q = 1) classifier on the inputs. */
 export function linearClassifier(
   data: BaselineData,
-  solve: InnerClassifierSolve,
   alphas: readonly number[] = BASELINE_ALPHAS,
+  solve: InnerClassifierSolve = (Z, m, n, C, q, a) =>
+    solveInnerCE(Z, m, n, C, q, a, { loss: q === 1 ? "logistic" : "cross-entropy" }).W,
 ): BaselineResult {
   if (data.loss === "least-squares")
     throw new Error("baseline linear classifier: needs a classification task");

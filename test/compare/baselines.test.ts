@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { Rng } from "../../src/util/rng.js";
 import {
   affineOutputs,
+  linearClassifier,
   meanPredictor,
   ridge,
   splitMetrics,
@@ -62,4 +63,32 @@ test("baselines reject wrong tasks and empty training sets", () => {
     splitMetrics("logistic", new Float64Array([1, -1]), new Float64Array([1, 1]), 1, 2).accuracy,
     0.5,
   );
+});
+
+test("linear classifier separates linearly separable classes (softmax and logistic)", () => {
+  const rng = new Rng(7);
+  const make = (n: number, q: number) => {
+    const Y = new Float64Array(2 * n);
+    const C = new Float64Array(q * n);
+    for (let j = 0; j < n; j++) {
+      const k = j % 2;
+      Y[2 * j] = (k === 0 ? -2 : 2) + 0.3 * rng.normal();
+      Y[2 * j + 1] = rng.normal();
+      if (q === 1) C[j] = k;
+      else C[k + j * q] = 1;
+    }
+    return { Y, C, n };
+  };
+  for (const [loss, q] of [
+    ["cross-entropy", 2],
+    ["logistic", 1],
+  ] as const) {
+    const data: BaselineData = { loss, d: 2, q, train: make(40, q), val: make(20, q), test: make(20, q) };
+    const r = linearClassifier(data);
+    assert.equal(r.optimizer, loss === "logistic" ? "linear-logistic" : "linear-softmax");
+    assert.equal(r.val.accuracy, 1);
+    assert.equal(r.test.accuracy, 1);
+    assert.ok((r.train.loss as number) < 0.2);
+  }
+  assert.throws(() => linearClassifier({ ...linearData(1, 2, 1, [5, 2, 2]).data }), /classification/);
 });
