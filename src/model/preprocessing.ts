@@ -6,11 +6,12 @@
  *   - "none":        ŷ = y
  *   - "standardize": ŷ_k = (y_k − μ_k) / σ_k with the TRAINING set's per-feature mean and standard
  *                    deviation (σ_k = 1 for a constant feature)
- *   - "per-sample":  each sample standardised by its own mean and standard deviation
- *                    (CIFAR-10 images, Indian Pines spectra; no statistics to save)
+ *   - "per-sample":  each sample standardised by its own mean and standard deviation, floored at
+ *                    1/√d (src/data/standardize.ts; CIFAR-10 images, Indian Pines spectra)
  * Regression targets (q × n):
  *   - "none" or "centre": ĉ = c − μ_c with the training mean; predictions add μ_c back.
  */
+import { standardizeColumns } from "../data/standardize.js";
 
 export type InputTransform =
   { kind: "none" } | { kind: "standardize"; mean: number[]; std: number[] } | { kind: "per-sample" };
@@ -63,16 +64,7 @@ export function applyInputs(t: InputTransform, Y: Float64Array, d: number, n: nu
     for (let j = 0; j < n; j++)
       for (let i = 0; i < d; i++) out[i + j * d] = (Y[i + j * d] - t.mean[i]) / t.std[i];
   } else {
-    for (let j = 0; j < n; j++) {
-      let mu = 0;
-      for (let i = 0; i < d; i++) mu += Y[i + j * d];
-      mu /= d;
-      let v = 0;
-      for (let i = 0; i < d; i++) v += (Y[i + j * d] - mu) ** 2;
-      let s = Math.sqrt(v / d);
-      if (!(s > 1e-12 * Math.max(1, Math.abs(mu)))) s = 1;
-      for (let i = 0; i < d; i++) out[i + j * d] = (Y[i + j * d] - mu) / s;
-    }
+    out.set(standardizeColumns(Y, d, n));
   }
   return out;
 }
