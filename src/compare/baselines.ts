@@ -32,11 +32,19 @@ export interface BaselineData {
   test: BaselinePart;
 }
 
+/** Metrics on one part, in the shape of the train summary's `PartMetrics` (src/experiments/summary.ts). */
 export interface SplitMetrics {
+  n: number;
   loss: number | null;
   relErr?: number | null;
-  relFro?: number | null;
+  relErrFro?: number | null;
   accuracy?: number | null;
+}
+
+/** `{ last, best }` like the train summary; a baseline's last iterate is its best one. */
+export interface SplitSummary {
+  last: SplitMetrics | null;
+  best: SplitMetrics | null;
 }
 
 export interface BaselineResult {
@@ -50,9 +58,10 @@ export interface BaselineResult {
   alphaW: number | null;
   /** Validation metric for every α tried. */
   tuning: { alphaW: number; val: number | null }[];
-  train: SplitMetrics;
-  val: SplitMetrics;
-  test: SplitMetrics;
+  iterations: number;
+  train: SplitSummary;
+  val: SplitSummary;
+  test: SplitSummary;
 }
 
 /** The α grid of the ridge / linear classifiers. */
@@ -74,19 +83,17 @@ export function splitMetrics(
   C: Float64Array,
   q: number,
   n: number,
-): SplitMetrics {
-  if (n === 0)
-    return loss === "least-squares"
-      ? { loss: null, relErr: null, relFro: null }
-      : { loss: null, accuracy: null };
+): SplitMetrics | null {
+  if (n === 0) return null;
   const value = guard(() => lossValue(loss, S, C, q, n));
   if (loss === "least-squares")
     return {
+      n,
       loss: value,
       relErr: guard(() => meanRelativeError(S, C, q, n)),
-      relFro: guard(() => relativeFrobeniusError(S, C, q, n)),
+      relErrFro: guard(() => relativeFrobeniusError(S, C, q, n)),
     };
-  return { loss: value, accuracy: guard(() => accuracy(S, C, q, n)) };
+  return { n, loss: value, accuracy: guard(() => accuracy(S, C, q, n)) };
 }
 
 /** S = W [Y; 1ᵀ] for W q × (d+1). */
@@ -107,9 +114,12 @@ export function affineOutputs(
 function allParts(
   data: BaselineData,
   predict: (Y: Float64Array, n: number) => Float64Array,
-): { train: SplitMetrics; val: SplitMetrics; test: SplitMetrics } {
+): { train: SplitSummary; val: SplitSummary; test: SplitSummary } {
   const { q, loss } = data;
-  const m = (p: BaselinePart): SplitMetrics => splitMetrics(loss, predict(p.Y, p.n), p.C, q, p.n);
+  const m = (p: BaselinePart): SplitSummary => {
+    const r = splitMetrics(loss, predict(p.Y, p.n), p.C, q, p.n);
+    return { last: r, best: r };
+  };
   return { train: m(data.train), val: m(data.val), test: m(data.test) };
 }
 
@@ -136,6 +146,7 @@ export function meanPredictor(data: BaselineData): BaselineResult {
     wallSeconds: (performance.now() - t0) / 1000,
     alphaW: null,
     tuning: [],
+    iterations: 0,
     ...parts,
   };
 }
@@ -164,10 +175,10 @@ function tuned(
     }
     if (data.val.n === 0) return { W, alpha, tuning: [{ alphaW: alpha, val: null }] };
     const m = splitMetrics(loss, affineOutputs(W, q, data.val.Y, d, data.val.n), data.val.C, q, data.val.n);
-    const v = reg ? m.relErr : m.accuracy;
+    const v = m === null ? null : reg ? m.relErr : m.accuracy;
     tuning.push({ alphaW: alpha, val: v ?? null });
     // lower key is better; ties in accuracy are broken by the validation loss
-    const key = v === null || v === undefined ? Infinity : reg ? v : -v + 1e-9 * Math.tanh(m.loss ?? 0);
+    const key = v === null || v === undefined ? Infinity : reg ? v : -v + 1e-9 * Math.tanh(m?.loss ?? 0);
     if (best === null || key < best.key) best = { W, alpha, key };
   }
   if (best === null) throw new Error(`baseline: every regularisation ${alphas.join(", ")} failed to solve`);
@@ -192,6 +203,7 @@ export function ridge(data: BaselineData, alphas: readonly number[] = BASELINE_A
     wallSeconds: (performance.now() - t0) / 1000,
     alphaW: alpha,
     tuning,
+    iterations: 0,
     ...parts,
   };
 }
@@ -230,6 +242,7 @@ export function linearClassifier(
     wallSeconds: (performance.now() - t0) / 1000,
     alphaW: alpha,
     tuning,
+    iterations: 0,
     ...parts,
   };
 }

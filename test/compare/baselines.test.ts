@@ -31,7 +31,8 @@ test("ridge recovers exactly linear targets (known answer)", () => {
   const r = ridge(data);
   assert.equal(r.alphaW, 1e-8);
   assert.equal(r.tuning.length, 5);
-  for (const p of [r.train, r.val, r.test]) assert.ok((p.relErr as number) < 1e-6, String(p.relErr));
+  for (const p of [r.train, r.val, r.test])
+    assert.ok((p.best?.relErr as number) < 1e-6, String(p.best?.relErr));
   assert.equal(r.workUnits, 0);
 });
 
@@ -45,11 +46,11 @@ test("mean predictor predicts the training mean (known answer)", () => {
     test: { Y: new Float64Array(0), C: new Float64Array(0), n: 0 },
   };
   const r = meanPredictor(data);
-  assert.equal(r.val.relErr, 0);
-  assert.equal(r.val.loss, 0);
+  assert.equal(r.val.best?.relErr, 0);
+  assert.equal(r.val.last?.loss, 0);
   // training residuals ±(1,1): loss = mean ½‖r‖² = 1
-  assert.equal(r.train.loss, 1);
-  assert.equal(r.test.loss, null);
+  assert.equal(r.train.last?.loss, 1);
+  assert.equal(r.test.last, null);
 });
 
 test("baselines reject wrong tasks and empty training sets", () => {
@@ -60,7 +61,7 @@ test("baselines reject wrong tasks and empty training sets", () => {
     /empty/,
   );
   assert.deepEqual(
-    splitMetrics("logistic", new Float64Array([1, -1]), new Float64Array([1, 1]), 1, 2).accuracy,
+    splitMetrics("logistic", new Float64Array([1, -1]), new Float64Array([1, 1]), 1, 2)?.accuracy,
     0.5,
   );
 });
@@ -86,9 +87,9 @@ test("linear classifier separates linearly separable classes (softmax and logist
     const data: BaselineData = { loss, d: 2, q, train: make(40, q), val: make(20, q), test: make(20, q) };
     const r = linearClassifier(data);
     assert.equal(r.optimizer, loss === "logistic" ? "linear-logistic" : "linear-softmax");
-    assert.equal(r.val.accuracy, 1);
-    assert.equal(r.test.accuracy, 1);
-    assert.ok((r.train.loss as number) < 0.2);
+    assert.equal(r.val.best?.accuracy, 1);
+    assert.equal(r.test.best?.accuracy, 1);
+    assert.ok((r.train.last?.loss as number) < 0.2);
   }
   assert.throws(() => linearClassifier({ ...linearData(1, 2, 1, [5, 2, 2]).data }), /classification/);
 });
