@@ -1,0 +1,319 @@
+/**
+ * Trust-region Newton–Krylov on a Gauss–Newton objective (GNVPRO.md §4): the descent is
+ * Steihaug–Toint CG on H_GN s = −g (steihaug.ts), the search is a trust region with the
+ * reference's rules:
+ *
+ *   Δ₀ = ‖first untruncated GN step‖                                                       (4.3)
+ *   ρ = ared / pred,  pred = −(gᵀs + ½ sᵀHs),
+ *   ared = Σ ½(r − r₊)(r + r₊) when the objective supplies residuals, else f − f₊             (4.4)
+ *   ρ < 1e-4 → reject, Δ ← ½ min(Δ, ‖s‖), the CG path is kept and cut at the new radius
+ *   ρ < 0.1  → accept, Δ ← ½ Δ
+ *   ρ > 0.75 and ‖s‖ = Δ → accept, Δ ← 1.5 Δ while Δ ≤ 1e4 ‖g‖ (g where the model was built)
+ *   otherwise accept, Δ unchanged.
+ *
+ * A non-finite trial value is a rejection. A non-finite gradient or H·v at an accepted point
+ * stops the run with status "non-finite" and the last good iterate. One `step` is one trial
+ * (accepted or rejected), so a rejection costs exactly one trial evaluation (1 WU).
+ *
+ * Work units (GNVPRO.md §4): H·v = 2, trial = 1, gradient at an accepted trial = 1. The budget is
+ * hard: a CG iteration starts only if H·v plus a trial plus its gradient still fit.
+ */
+import type { GNObjective } from "../objectives/types.js";
+import { COST } from "../objectives/types.js";
+import { DEFAULT_FORCING, nextForcing, type ForcingOptions } from "./forcing.js";
+import { cutPath, pathEndNorm, steihaugCG, type CGPath } from "./steihaug.js";
+import {
+  allFinite,
+  checkOption,
+  emptyInfo,
+  norm2,
+  workScaleOf,
+  type BaseState,
+  type Optimizer,
+  type StepInfo,
+  type StepResult,
+} from "./types.js";
+
+export interface TrustRegionOptions {
+  /** iteration cap (one iteration = one trial step) */
+  maxIterations: number;
+  /** stop when ‖g‖ ≤ max(gradAtol, gradRtol·‖g₀‖) */
+  gradAtol: number;
+  gradRtol: number;
+  /** Krylov iteration cap per outer step (reference: 20) */
+  krylovMaxIterations: number;
+  /** forcing term: fixed η (reference 1e-2) or Eisenstat–Walker */
+  forcing: ForcingOptions;
+  /** initial radius; "gn-step" = the norm of the first untruncated GN step (4.3) */
+  initialRadius: number | "gn-step";
+  /** stop with "radius-collapsed" when Δ falls below this */
+  minRadius: number;
+  /** growth cap: Δ grows only while Δ ≤ growthCap·‖g‖ */
+  growthCap: number;
+  rejectBelow: number;
+  shrinkBelow: number;
+  growAbove: number;
+  shrinkFactor: number;
+  growFactor: number;
+}
+
+export const DEFAULT_TRUST_REGION: TrustRegionOptions = {
+  maxIterations: 10000,
+  gradAtol: 0,
+  gradRtol: 0,
+  krylovMaxIterations: 20,
+  forcing: DEFAULT_FORCING,
+  initialRadius: "gn-step",
+  minRadius: 1e-14,
+  growthCap: 1e4,
+  rejectBelow: 1e-4,
+  shrinkBelow: 0.1,
+  growAbove: 0.75,
+  shrinkFactor: 0.5,
+  growFactor: 1.5,
+};
+
+export interface TrustRegionState extends BaseState {
+  method: "trust-region";
+  /** value, residual (if supplied) and gradient at x */
+  f: number;
+  residual: Float64Array | null;
+  g: Float64Array;
+  gNorm: number;
+  g0Norm: number;
+  /** current radius (Infinity until the first GN step fixed it) */
+  radius: number;
+  /** the Steihaug path at x, kept after a rejection; null when a new Krylov solve is due */
+  path: CGPath | null;
+  /** forcing term for the next Krylov solve */
+  eta: number;
+  /** info of the last trial */
+  last: {
+    krylov: number;
+    accepted: boolean | null;
+    rho: number | null;
+    stepNorm: number | null;
+    eta: number | null;
+  };
+}
+
+export type TrustRegionUserOptions = Partial<Omit<TrustRegionOptions, "forcing">> & {
+  forcing?: Partial<ForcingOptions>;
+};
+
+export function trustRegionOptions(user: TrustRegionUserOptions = {}): TrustRegionOptions {
+  const o: TrustRegionOptions = {
+    ...DEFAULT_TRUST_REGION,
+    ...user,
+    forcing: { ...DEFAULT_FORCING, ...(user.forcing ?? {}) },
+  };
+  const W = "trustRegion";
+  const pos = (v: number) => v > 0;
+  const nonneg = (v: number) => v >= 0;
+  checkOption(W, "maxIterations", o.maxIterations, (v) => Number.isInteger(v) && v >= 0, "an integer ≥ 0");
+  checkOption(W, "gradAtol", o.gradAtol, nonneg, "≥ 0");
+  checkOption(W, "gradRtol", o.gradRtol, nonneg, "≥ 0");
+  checkOption(
+    W,
+    "krylovMaxIterations",
+    o.krylovMaxIterations,
+    (v) => Number.isInteger(v) && v >= 1,
+    "an integer ≥ 1",
+  );
+  checkOption(W, "forcing.eta", o.forcing.eta, (v) => v > 0 && v < 1, "in (0, 1)");
+  if (o.forcing.kind !== "fixed" && o.forcing.kind !== "eisenstat-walker")
+    throw new Error(
+      `${W}: option forcing.kind must be "fixed" or "eisenstat-walker", got ${String(o.forcing.kind)}`,
+    );
+  if (o.initialRadius !== "gn-step")
+    checkOption(W, "initialRadius", o.initialRadius, pos, '> 0 or "gn-step"');
+  checkOption(W, "minRadius", o.minRadius, nonneg, "≥ 0");
+  checkOption(W, "growthCap", o.growthCap, pos, "> 0");
+  checkOption(W, "shrinkFactor", o.shrinkFactor, (v) => v > 0 && v < 1, "in (0, 1)");
+  checkOption(W, "growFactor", o.growFactor, (v) => v > 1, "> 1");
+  return o;
+}
+
+/**
+ * Actual reduction f − f₊ (4.4), from residuals when both are known: Σ ½(r − r₊)(r + r₊) does not
+ * cancel catastrophically near a zero-residual minimum.
+ */
+export function actualReduction(
+  f: number,
+  r: Float64Array | null,
+  fNew: number,
+  rNew: Float64Array | null | undefined,
+): number {
+  if (!Number.isFinite(fNew)) return -Infinity;
+  if (r && rNew && r.length === rNew.length) {
+    let s = 0;
+    for (let i = 0; i < r.length; i++) s += 0.5 * (r[i] - rNew[i]) * (r[i] + rNew[i]);
+    if (Number.isFinite(s)) return s;
+  }
+  return f - fNew;
+}
+
+export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
+  readonly method = "trust-region";
+  readonly options: TrustRegionOptions;
+
+  constructor(options: TrustRegionUserOptions = {}) {
+    this.options = trustRegionOptions(options);
+  }
+
+  init(obj: GNObjective, x0: Float64Array, budget: number): TrustRegionState {
+    if (x0.length !== obj.dim)
+      throw new Error(`trustRegion.init: x0 has length ${x0.length}, objective dim ${obj.dim}`);
+    const scale = workScaleOf(obj);
+    const x = Float64Array.from(x0);
+    const base = {
+      method: "trust-region" as const,
+      iteration: 0,
+      x,
+      f: NaN,
+      residual: null,
+      g: new Float64Array(obj.dim),
+      gNorm: NaN,
+      g0Norm: NaN,
+      radius: this.options.initialRadius === "gn-step" ? Infinity : this.options.initialRadius,
+      path: null,
+      eta: this.options.forcing.eta,
+      last: { krylov: 0, accepted: null, rho: null, stepNorm: null, eta: null },
+    };
+    if (obj.work.units + (COST.value + COST.gradient) * scale > budget + 1e-9)
+      return { ...base, status: "budget" };
+    const ev = obj.evaluate(x);
+    if (!Number.isFinite(ev.value)) return { ...base, f: ev.value, status: "non-finite" };
+    const g = obj.gradient(x);
+    const gNorm = norm2(g);
+    const st: TrustRegionState = {
+      ...base,
+      f: ev.value,
+      residual: ev.residual ? Float64Array.from(ev.residual) : null,
+      g: Float64Array.from(g),
+      gNorm,
+      g0Norm: gNorm,
+      status: "running",
+    };
+    if (!allFinite(g)) st.status = "non-finite";
+    else if (this.converged(st)) st.status = "converged";
+    else if (this.options.maxIterations === 0) st.status = "max-iterations";
+    return st;
+  }
+
+  private converged(st: TrustRegionState): boolean {
+    return st.gNorm <= Math.max(this.options.gradAtol, this.options.gradRtol * st.g0Norm);
+  }
+
+  prepareResume(obj: GNObjective, st: TrustRegionState): void {
+    // re-establish the linearisation point of hessVec at x (the driver resets the work counter)
+    obj.evaluate(st.x);
+    obj.gradient(st.x);
+  }
+
+  initialInfo(st: TrustRegionState): StepInfo {
+    const info = emptyInfo(st.f, st.gNorm);
+    info.radius = st.radius;
+    info.forcing = st.eta;
+    return info;
+  }
+
+  private info(st: TrustRegionState): StepInfo {
+    const info = emptyInfo(st.f, st.gNorm);
+    info.radius = st.radius;
+    info.krylovIterations = st.last.krylov;
+    info.accepted = st.last.accepted;
+    info.rho = st.last.rho;
+    info.stepNorm = st.last.stepNorm;
+    info.forcing = st.last.eta;
+    return info;
+  }
+
+  step(obj: GNObjective, prev: TrustRegionState, budget: number): StepResult<TrustRegionState> {
+    const o = this.options;
+    const st: TrustRegionState = {
+      ...prev,
+      last: { krylov: 0, accepted: null, rho: null, stepNorm: null, eta: null },
+    };
+    if (st.status !== "running") return { state: st, info: this.info(st) };
+    const scale = workScaleOf(obj);
+    const affordable = (units: number) => obj.work.units + units * scale <= budget + 1e-9;
+    const trialCost = COST.value + COST.gradient;
+
+    let krylov = 0;
+    if (st.path === null) {
+      if (!affordable(COST.hessVec + trialCost)) {
+        st.status = "budget";
+        return { state: st, info: this.info(st) };
+      }
+      const path = steihaugCG((v) => obj.hessVec(v), st.g, st.radius, {
+        maxIterations: o.krylovMaxIterations,
+        tolerance: st.eta,
+        canAfford: () => affordable(COST.hessVec + trialCost),
+      });
+      krylov = path.iterations;
+      st.last.eta = st.eta;
+      if (path.stop === "non-finite") {
+        st.status = "non-finite";
+        st.last.krylov = krylov;
+        return { state: st, info: this.info(st) };
+      }
+      if (st.radius === Infinity) {
+        // (4.3): the first GN step fixes the radius; a negative-curvature ray (singular model, round-off)
+        // falls back to the length of the last finite CG iterate, or ‖g‖ if there is none
+        const endNorm = pathEndNorm(path);
+        st.radius = Number.isFinite(endNorm)
+          ? endNorm
+          : Math.max(norm2(path.segments[path.segments.length - 1].start), st.gNorm);
+        if (!(st.radius > 0)) st.radius = st.gNorm;
+      }
+      st.path = path;
+    } else if (!affordable(trialCost)) {
+      st.status = "budget";
+      return { state: st, info: this.info(st) };
+    }
+    st.last.krylov = krylov;
+
+    const cut = cutPath(st.path, st.radius);
+    st.last.stepNorm = cut.stepNorm;
+    if (!(cut.predicted > 0) || cut.stepNorm === 0) {
+      // no model decrease along the path: nothing more to gain at this radius
+      st.status = cut.stepNorm === 0 && st.gNorm === 0 ? "converged" : "radius-collapsed";
+      return { state: st, info: this.info(st) };
+    }
+    const xt = Float64Array.from(st.x);
+    for (let i = 0; i < xt.length; i++) xt[i] += cut.step[i];
+    const ev = obj.evaluate(xt);
+    const ared = actualReduction(st.f, st.residual, ev.value, ev.residual);
+    const rho = ared / cut.predicted;
+    st.last.rho = Number.isFinite(rho) ? rho : null;
+    st.iteration = prev.iteration + 1;
+
+    if (!(rho >= o.rejectBelow)) {
+      st.last.accepted = false;
+      st.radius = o.shrinkFactor * Math.min(st.radius, cut.stepNorm);
+      if (st.radius < o.minRadius) st.status = "radius-collapsed";
+    } else {
+      st.last.accepted = true;
+      const g = obj.gradient(xt);
+      const gNorm = norm2(g);
+      if (!allFinite(g)) {
+        st.status = "non-finite";
+        return { state: st, info: this.info(st) };
+      }
+      if (rho < o.shrinkBelow) st.radius = o.shrinkFactor * st.radius;
+      else if (rho > o.growAbove && cut.onBoundary && st.radius <= o.growthCap * st.gNorm)
+        st.radius = o.growFactor * st.radius;
+      st.eta = nextForcing(o.forcing, st.eta, st.gNorm, gNorm);
+      st.x = xt;
+      st.f = ev.value;
+      st.residual = ev.residual ? Float64Array.from(ev.residual) : null;
+      st.g = Float64Array.from(g);
+      st.gNorm = gNorm;
+      st.path = null;
+      if (this.converged(st)) st.status = "converged";
+    }
+    if (st.status === "running" && st.iteration >= o.maxIterations) st.status = "max-iterations";
+    return { state: st, info: this.info(st) };
+  }
+}
