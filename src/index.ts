@@ -12,3 +12,4 @@ export type {
   GNObjective,
   StochasticObjective,
 } from "./objectives/types.js";
+export * from "./objectives/index.js";

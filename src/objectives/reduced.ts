@@ -1,0 +1,480 @@
+/**
+ * The reduced (VarPro) objective of GNVPRO.md §2–3:
+ *
+ *     Φ_red(θ) = Φ(θ, W(θ)),   Φ(θ, W) = (1/n) Σ_i ℓ(W ẑ_i(θ), c_i) + (α_W/2)‖W‖²_F + (α_θ/2)‖Lθ‖²
+ *
+ * - value: one forward pass of the network (1 work unit) and the inner solve (free, §4);
+ * - gradient (envelope theorem, §2): ∇Φ_red = J_Fᵀ [(Wᵀ G / n) rows 1..m] + α_θ LᵀLθ, one VJP (1 unit);
+ * - H_GN·v (§3): one JVP + one VJP (2 units); see reduced-jacobian.ts for the feature-space algebra;
+ * - least squares: the residual r(θ) = [ (WẐ − C)/√n ; √α_W vec W ; √α_θ Lθ ] with Φ_red = ½‖r‖²,
+ *   H_GN = J_rᵀ J_r, and J_r, J_rᵀ applied to vectors (1 unit each);
+ * - J_S and J_Sᵀ (the reduced Jacobian of the outputs) applied to vectors (1 unit each).
+ *
+ * Caching: the last two points are kept — the linearisation point (set by gradient()) and the last
+ * evaluated point — so a trust region's trial evaluations never evict the point its Hessian products
+ * need, and a point whose forward pass is cached is never recomputed (θ compared entry by entry).
+ */
+import type { Layer, LayerState, LinearOperator } from "../layers/types.js";
+import { kernels } from "../kernels/index.js";
+import { appendOnes, allFinite, dot, sameArray } from "./dense.js";
+import { solveInnerCEHat, type InnerCEOptions } from "./inner-ce.js";
+import { solveInnerLSHat, type InnerLSOptions } from "./inner-ls.js";
+import { checkTargets, lossPoint, type LossKind, type LossPoint } from "./losses.js";
+import {
+  gaussNewtonFeatures,
+  outputsJvp,
+  outputsVjp,
+  type InnerFactor,
+  type JacobianPoint,
+  type JacobianVariant,
+} from "./reduced-jacobian.js";
+import { identityOperator, ThetaRegularizer } from "./regularizers.js";
+import { COST, WorkCounter, type Evaluation, type GNObjective } from "./types.js";
+
+export interface VarProOptions {
+  /** the feature extractor F(Y; θ): its output (m features per sample) feeds the affine layer W */
+  net: Layer;
+  /** inputs, net.nIn × n (column-major, one sample per column) */
+  Y: Float64Array;
+  /** targets, q × n */
+  C: Float64Array;
+  loss: LossKind;
+  alphaW: number;
+  alphaTheta: number;
+  /** L of the θ regulariser (default: net.regOperator() if the net has one, else the identity) */
+  regOperator?: LinearOperator;
+  /** reduced Jacobian variant (§3), default "full" */
+  jacobian?: JacobianVariant;
+  /** least-squares inner solver options */
+  innerLS?: InnerLSOptions;
+  /** cross-entropy inner solver options (tol, maxIter, cgThreshold); W0 is managed by the objective */
+  innerCE?: Omit<InnerCEOptions, "W0" | "loss" | "targetsChecked">;
+  /** warm-start each cross-entropy inner solve from the last inner solution (default true) */
+  warmStart?: boolean;
+  /** shared counter (default: a new one) */
+  work?: WorkCounter;
+  /** work units per network pass (default 1; b/n when this objective sees a block of b of n samples) */
+  workScale?: number;
+}
+
+/** Statistics of one inner solve (for history rows). */
+export interface InnerStats {
+  method: "cholesky" | "svd" | "newton-cholesky" | "newton-cg" | "none";
+  converged: boolean;
+  /** Newton steps (0 for least squares) */
+  iterations: number;
+  /** ‖∇_W Φ‖_F at the returned W (least squares: computed, round-off level) */
+  gradNorm: number;
+  /** least squares: numerical rank of Ẑ and cond₂(M) (estimate on the Cholesky route) */
+  rank?: number;
+  condition?: number;
+  /** cross-entropy: whether the warm start was absent or rejected */
+  coldStart?: boolean;
+  /** wall time of the inner solve in milliseconds */
+  ms: number;
+}
+
+interface PointState {
+  theta: Float64Array;
+  net: LayerState | null;
+  Zhat: Float64Array;
+  W: Float64Array;
+  S: Float64Array;
+  loss: LossPoint | null;
+  factor: InnerFactor | null;
+  gram: Float64Array | null;
+  value: number;
+  residual: Float64Array | undefined;
+  inner: InnerStats;
+  grad: Float64Array | null;
+}
+
+export class VarProObjective implements GNObjective {
+  readonly dim: number;
+  readonly work: WorkCounter;
+  readonly net: Layer;
+  readonly loss: LossKind;
+  /** outputs per sample */
+  readonly q: number;
+  /** features per sample (network outputs) */
+  readonly m: number;
+  /** samples */
+  readonly n: number;
+  readonly alphaW: number;
+  readonly alphaTheta: number;
+  readonly jacobian: JacobianVariant;
+  readonly reg: ThetaRegularizer;
+  private readonly Y: Float64Array;
+  private readonly C: Float64Array;
+  private readonly opts: VarProOptions;
+  private readonly workScale: number;
+  private cur: PointState | null = null;
+  private lin: PointState | null = null;
+  private warmW: Float64Array | null = null;
+
+  constructor(options: VarProOptions) {
+    const { net, Y, C, loss } = options;
+    if (loss !== "least-squares" && loss !== "cross-entropy" && loss !== "logistic")
+      throw new Error(`VarProObjective: unknown loss "${String(loss)}"`);
+    if (!(Y instanceof Float64Array) || net.nIn < 1 || Y.length % net.nIn !== 0 || Y.length === 0)
+      throw new Error(`VarProObjective: inputs Y (${Y.length} entries) are not a ${net.nIn} × n matrix`);
+    const n = Y.length / net.nIn;
+    if (!(C instanceof Float64Array) || C.length % n !== 0 || C.length === 0)
+      throw new Error(`VarProObjective: targets C (${C.length} entries) are not a q × ${n} matrix`);
+    const q = C.length / n;
+    checkTargets(loss, C, q, n, "VarProObjective: targets");
+    if (!(options.alphaW >= 0) || !Number.isFinite(options.alphaW))
+      throw new Error(`VarProObjective: α_W must be finite and ≥ 0, got ${options.alphaW}`);
+    if (loss !== "least-squares" && !(options.alphaW > 0))
+      throw new Error(
+        `VarProObjective: ${loss} needs α_W > 0 (got ${options.alphaW}): the inner problem has no minimiser otherwise`,
+      );
+    const jac = options.jacobian ?? "full";
+    if (jac !== "full" && jac !== "kaufman" && jac !== "none")
+      throw new Error(`VarProObjective: unknown Jacobian variant "${String(jac)}"`);
+    const ws = options.workScale ?? 1;
+    if (!(ws > 0) || !Number.isFinite(ws))
+      throw new Error(`VarProObjective: workScale must be > 0, got ${ws}`);
+    const L = options.regOperator ?? net.regOperator?.() ?? identityOperator(net.nParams);
+    if (L.cols !== net.nParams)
+      throw new Error(
+        `VarProObjective: regOperator has ${L.cols} columns, the network has ${net.nParams} weights`,
+      );
+    this.reg = new ThetaRegularizer(options.alphaTheta, L);
+    this.net = net;
+    this.Y = Y;
+    this.C = C;
+    this.loss = loss;
+    this.q = q;
+    this.m = net.nOut;
+    this.n = n;
+    this.dim = net.nParams;
+    this.alphaW = options.alphaW;
+    this.alphaTheta = options.alphaTheta;
+    this.jacobian = jac;
+    this.opts = options;
+    this.workScale = ws;
+    this.work = options.work ?? new WorkCounter();
+  }
+
+  /** Value (and, for least squares, the residual) at θ: COST.value work units unless cached. */
+  evaluate(x: Float64Array): Evaluation {
+    const st = this.state(x);
+    return st.residual !== undefined ? { value: st.value, residual: st.residual } : { value: st.value };
+  }
+
+  /** ∇Φ_red at θ; makes θ the linearisation point of hessVec / jvp / vjp. */
+  gradient(x: Float64Array): Float64Array {
+    const st = this.state(x);
+    this.lin = st;
+    if (st.grad === null) {
+      const pt = this.jacPoint(st, "gradient");
+      const { q, m, n } = this;
+      // feature adjoint (Wᵀ G / n) rows 1..m
+      const dZ = new Float64Array(m * n);
+      kernels().dgemm("T", "N", m, n, q, 1 / n, pt.W, q, pt.loss.grad, q, 0, dZ, m);
+      st.grad = this.netVjp(st, dZ);
+      this.reg.addHessVec(st.theta, st.grad);
+    }
+    return st.grad.slice();
+  }
+
+  /** H_GN·v at the linearisation point (COST.hessVec work units). */
+  hessVec(v: Float64Array): Float64Array {
+    const st = this.linPoint("hessVec");
+    this.checkDir(v, "hessVec");
+    const pt = this.jacPoint(st, "hessVec");
+    const dZ = this.netJvp(st, v);
+    const out = this.netVjp(st, gaussNewtonFeatures(pt, dZ));
+    this.reg.addHessVec(v, out);
+    return out;
+  }
+
+  /** J_S v (q × n) at the linearisation point: one JVP (1 work unit). */
+  jvp(v: Float64Array): Float64Array {
+    const st = this.linPoint("jvp");
+    this.checkDir(v, "jvp");
+    return outputsJvp(this.jacPoint(st, "jvp"), this.netJvp(st, v)).dS;
+  }
+
+  /** J_Sᵀ U (length dim) at the linearisation point for U (q × n): one VJP (1 work unit). */
+  vjp(U: Float64Array): Float64Array {
+    const st = this.linPoint("vjp");
+    if (U.length !== this.q * this.n) throw new Error(`VarProObjective.vjp: U must be ${this.q}×${this.n}`);
+    return this.netVjp(st, outputsVjp(this.jacPoint(st, "vjp"), U, null));
+  }
+
+  /** Length of the least-squares residual r(θ). */
+  get residualLength(): number {
+    return this.q * this.n + this.q * (this.m + 1) + this.reg.L.rows;
+  }
+
+  /** Least squares: r(θ) (evaluates θ like evaluate()). */
+  residual(x: Float64Array): Float64Array {
+    this.requireLS("residual");
+    return (this.state(x).residual as Float64Array).slice();
+  }
+
+  /** Least squares: J_r v at the linearisation point (1 work unit). */
+  residualJvp(v: Float64Array): Float64Array {
+    this.requireLS("residualJvp");
+    const st = this.linPoint("residualJvp");
+    this.checkDir(v, "residualJvp");
+    const { dW, dS } = outputsJvp(this.jacPoint(st, "residualJvp"), this.netJvp(st, v));
+    const { q, n } = this;
+    const r = new Float64Array(this.residualLength);
+    const s = 1 / Math.sqrt(n);
+    for (let k = 0; k < q * n; k++) r[k] = s * dS[k];
+    const sa = Math.sqrt(this.alphaW);
+    for (let k = 0; k < dW.length; k++) r[q * n + k] = sa * dW[k];
+    r.set(this.reg.residualJvp(v), q * n + dW.length);
+    return r;
+  }
+
+  /** Least squares: J_rᵀ u at the linearisation point (1 work unit). */
+  residualVjp(u: Float64Array): Float64Array {
+    this.requireLS("residualVjp");
+    const st = this.linPoint("residualVjp");
+    if (u.length !== this.residualLength)
+      throw new Error(
+        `VarProObjective.residualVjp: expected ${this.residualLength} entries, got ${u.length}`,
+      );
+    const { q, n, m } = this;
+    const nw = q * (m + 1);
+    const U = new Float64Array(q * n);
+    const s = 1 / Math.sqrt(n);
+    for (let k = 0; k < q * n; k++) U[k] = s * u[k];
+    const X0 = new Float64Array(nw);
+    const sa = Math.sqrt(this.alphaW);
+    for (let k = 0; k < nw; k++) X0[k] = sa * u[q * n + k];
+    const g = this.netVjp(st, outputsVjp(this.jacPoint(st, "residualVjp"), U, X0));
+    this.reg.addResidualT(u.subarray(q * n + nw), g);
+    return g;
+  }
+
+  /** W(θ) (q × (m+1), last column the bias); evaluates θ like evaluate(). */
+  weights(x: Float64Array): Float64Array {
+    return this.state(x).W.slice();
+  }
+
+  /** Outputs S = W(θ) Ẑ(θ) on the training data (q × n); evaluates θ like evaluate(). */
+  outputs(x: Float64Array): Float64Array {
+    return this.state(x).S.slice();
+  }
+
+  /** Statistics of the inner solve at θ (evaluates θ like evaluate()). */
+  innerStats(x: Float64Array): InnerStats {
+    return { ...this.state(x).inner };
+  }
+
+  /** Statistics of the most recent inner solve, or null before the first evaluation. */
+  lastInnerStats(): InnerStats | null {
+    return this.cur === null ? null : { ...this.cur.inner };
+  }
+
+  /** Set (or clear, with null) the warm start of the next cross-entropy inner solve. */
+  setWarmStart(W: Float64Array | null): void {
+    if (W !== null && W.length !== this.q * (this.m + 1))
+      throw new Error(`VarProObjective.setWarmStart: W must be ${this.q}×${this.m + 1}, got ${W.length}`);
+    this.warmW = W === null ? null : W.slice();
+  }
+
+  /**
+   * Outputs on other data (e.g. validation): F(Ynew; θ) with W = W(θ) from the TRAINING data, or the
+   * given W. Costs no work units (GNVPRO.md §4: validation metrics are free); the training-data
+   * inner solve, if θ is not cached, is done without charging and without touching the cache.
+   */
+  predict(x: Float64Array, Ynew: Float64Array, W?: Float64Array): Float64Array {
+    const { q, m } = this;
+    const nIn = this.net.nIn;
+    if (Ynew.length % nIn !== 0) throw new Error(`VarProObjective.predict: inputs are not ${nIn} × n`);
+    const nNew = Ynew.length / nIn;
+    let Wx = W;
+    if (Wx === undefined) {
+      const cached = this.find(x);
+      Wx = (cached ?? this.compute(x, false)).W;
+    }
+    if (Wx.length !== q * (m + 1)) throw new Error(`VarProObjective.predict: W must be ${q}×${m + 1}`);
+    const Z = this.net.forward(x.slice(), Ynew, nNew).out;
+    const S = new Float64Array(q * nNew);
+    const K = kernels();
+    K.dgemm("N", "N", q, nNew, m, 1, Wx, q, Z, m, 0, S, q);
+    for (let i = 0; i < nNew; i++) for (let a = 0; a < q; a++) S[a + i * q] += Wx[a + m * q];
+    return S;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private requireLS(what: string): void {
+    if (this.loss !== "least-squares")
+      throw new Error(`VarProObjective.${what}: only for the least-squares loss (this one is ${this.loss})`);
+  }
+
+  private checkDir(v: Float64Array, what: string): void {
+    if (v.length !== this.dim)
+      throw new Error(`VarProObjective.${what}: expected ${this.dim} entries, got ${v.length}`);
+  }
+
+  private linPoint(what: string): PointState {
+    if (this.lin === null)
+      throw new Error(`VarProObjective.${what}: call gradient() first (no linearisation point)`);
+    return this.lin;
+  }
+
+  private jacPoint(st: PointState, what: string): JacobianPoint {
+    if (st.loss === null || st.factor === null || st.net === null)
+      throw new Error(
+        `VarProObjective.${what}: the objective is not finite at this point (inner solve failed)`,
+      );
+    return {
+      q: this.q,
+      m: this.m,
+      n: this.n,
+      Zhat: st.Zhat,
+      W: st.W,
+      loss: st.loss,
+      factor: st.factor,
+      alphaW: this.alphaW,
+      variant: this.jacobian,
+      gram: st.gram,
+    };
+  }
+
+  private netJvp(st: PointState, v: Float64Array): Float64Array {
+    const dZ = this.net.jvp(st.net as LayerState, v, null);
+    this.work.add(this.workScale);
+    return dZ;
+  }
+
+  private netVjp(st: PointState, dZ: Float64Array): Float64Array {
+    const g = new Float64Array(this.dim);
+    this.net.vjp(st.net as LayerState, dZ, g, false);
+    this.work.add(this.workScale);
+    return g;
+  }
+
+  private find(x: Float64Array): PointState | null {
+    if (this.cur !== null && sameArray(this.cur.theta, x)) return this.cur;
+    if (this.lin !== null && sameArray(this.lin.theta, x)) return this.lin;
+    return null;
+  }
+
+  private state(x: Float64Array): PointState {
+    if (x.length !== this.dim)
+      throw new Error(`VarProObjective: θ must have ${this.dim} entries, got ${x.length}`);
+    const found = this.find(x);
+    if (found !== null) {
+      this.cur = found;
+      return found;
+    }
+    const st = this.compute(x, true);
+    this.cur = st;
+    return st;
+  }
+
+  /** Forward pass + inner solve at θ (charged when `charge`). */
+  private compute(x: Float64Array, charge: boolean): PointState {
+    const { q, m, n, C } = this;
+    const m1 = m + 1;
+    const theta = x.slice();
+    const net = this.net.forward(theta, this.Y, n);
+    if (charge) this.work.add(this.workScale * COST.value);
+    const Z = net.out;
+    const Zhat = appendOnes(Z, m, n);
+    const regValue = this.reg.value(theta);
+    const failed = (): PointState => ({
+      theta,
+      net: null,
+      Zhat,
+      W: new Float64Array(q * m1),
+      S: new Float64Array(q * n),
+      loss: null,
+      factor: null,
+      gram: null,
+      value: NaN,
+      residual: this.loss === "least-squares" ? new Float64Array(this.residualLength).fill(NaN) : undefined,
+      inner: { method: "none", converged: false, iterations: 0, gradNorm: NaN, ms: 0 },
+      grad: null,
+    });
+    if (!allFinite(Zhat) || !Number.isFinite(regValue)) return failed();
+    const t0 = performance.now();
+    const K = kernels();
+    if (this.loss === "least-squares") {
+      let res;
+      try {
+        res = solveInnerLSHat(Zhat, m1, n, C, q, this.alphaW, this.opts.innerLS);
+      } catch (e) {
+        if (this.opts.innerLS?.method === "cholesky") throw e;
+        return failed();
+      }
+      const W = res.W;
+      const S = new Float64Array(q * n);
+      K.dgemm("N", "N", q, n, m1, 1, W, q, Zhat, m1, 0, S, q);
+      const lp = lossPoint("least-squares", S, C, q, n);
+      // ∇_W Φ = R Ẑᵀ/n + α W (reported for honesty: round-off level at an exact solve)
+      const gW = new Float64Array(q * m1);
+      K.dgemm("N", "T", q, m1, n, 1 / n, lp.grad, q, Zhat, m1, 0, gW, q);
+      for (let k = 0; k < gW.length; k++) gW[k] += this.alphaW * W[k];
+      const ms = performance.now() - t0;
+      const r = new Float64Array(this.residualLength);
+      const s = 1 / Math.sqrt(n);
+      for (let k = 0; k < q * n; k++) r[k] = s * lp.grad[k];
+      const sa = Math.sqrt(this.alphaW);
+      for (let k = 0; k < W.length; k++) r[q * n + k] = sa * W[k];
+      r.set(this.reg.residual(theta), q * n + W.length);
+      return {
+        theta,
+        net,
+        Zhat,
+        W,
+        S,
+        loss: lp,
+        factor: res.factor,
+        gram: res.gram,
+        value: 0.5 * dot(r, r),
+        residual: r,
+        inner: {
+          method: res.method,
+          converged: allFinite(W),
+          iterations: 0,
+          gradNorm: Math.sqrt(dot(gW, gW)),
+          rank: res.rank,
+          condition: res.condition,
+          ms,
+        },
+        grad: null,
+      };
+    }
+    const warm = this.opts.warmStart === false ? null : this.warmW;
+    const res = solveInnerCEHat(Zhat, m1, n, C, q, this.alphaW, {
+      ...this.opts.innerCE,
+      loss: this.loss,
+      W0: warm,
+      targetsChecked: true,
+    });
+    const ms = performance.now() - t0;
+    if (charge && allFinite(res.W) && Number.isFinite(res.value)) this.warmW = res.W.slice();
+    const ok = Number.isFinite(res.value);
+    return {
+      theta,
+      net: ok ? net : null,
+      Zhat,
+      W: res.W,
+      S: res.S,
+      loss: ok ? res.loss : null,
+      factor: ok ? res.factor : null,
+      gram: null,
+      value: res.value + regValue,
+      residual: undefined,
+      inner: {
+        method: res.method,
+        converged: res.converged,
+        iterations: res.iterations,
+        gradNorm: res.gradNorm,
+        coldStart: res.coldStart,
+        ms,
+      },
+      grad: null,
+    };
+  }
+}
