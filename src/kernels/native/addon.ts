@@ -1,0 +1,106 @@
+/** The shape of the compiled addon (native/gnvpro_kernels.c); flags are small integers. */
+export interface Addon {
+  dgemm(
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    A: Float64Array,
+    lda: number,
+    B: Float64Array,
+    ldb: number,
+    beta: number,
+    C: Float64Array,
+    ldc: number,
+  ): void;
+  sgemm(
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    A: Float32Array,
+    lda: number,
+    B: Float32Array,
+    ldb: number,
+    beta: number,
+    C: Float32Array,
+    ldc: number,
+  ): void;
+  dsyrk(
+    uplo: number,
+    trans: number,
+    n: number,
+    k: number,
+    alpha: number,
+    A: Float64Array,
+    lda: number,
+    beta: number,
+    C: Float64Array,
+    ldc: number,
+  ): void;
+  dpotrf(uplo: number, n: number, A: Float64Array, lda: number): number;
+  dpotrs(
+    uplo: number,
+    n: number,
+    nrhs: number,
+    A: Float64Array,
+    lda: number,
+    B: Float64Array,
+    ldb: number,
+  ): number;
+  dtrsm(
+    side: number,
+    uplo: number,
+    trans: number,
+    diag: number,
+    m: number,
+    n: number,
+    alpha: number,
+    A: Float64Array,
+    lda: number,
+    B: Float64Array,
+    ldb: number,
+  ): void;
+  dgesvd(
+    m: number,
+    n: number,
+    A: Float64Array,
+    lda: number,
+    S: Float64Array,
+    U: Float64Array,
+    ldu: number,
+    VT: Float64Array,
+    ldvt: number,
+  ): number;
+  dpbtrf(uplo: number, n: number, kd: number, AB: Float64Array, ldab: number): number;
+  dpbtrs(
+    uplo: number,
+    n: number,
+    kd: number,
+    nrhs: number,
+    AB: Float64Array,
+    ldab: number,
+    B: Float64Array,
+    ldb: number,
+  ): number;
+  dgbtrf(n: number, kl: number, ku: number, AB: Float64Array, ldab: number, ipiv: Int32Array): number;
+  dgbtrs(
+    trans: number,
+    n: number,
+    kl: number,
+    ku: number,
+    nrhs: number,
+    AB: Float64Array,
+    ldab: number,
+    ipiv: Int32Array,
+    B: Float64Array,
+    ldb: number,
+  ): number;
+  setThreads(n: number): void;
+  getThreads(): number;
+  config(): string;
+}

@@ -1,0 +1,109 @@
+/**
+ * The native kernel backend: validates every call (../validate.ts) and then calls the OpenBLAS /
+ * LAPACKE addon on the caller's arrays. Products too small to amortise the call (see
+ * NATIVE_GEMM_MIN_FLOPS) run in the TypeScript GEMM instead.
+ */
+import type { Kernels, Trans, Uplo } from "../types.js";
+import * as v from "../validate.js";
+import { gemm as jsGemm } from "../js/gemm.js";
+import { syrk as jsSyrk } from "../js/syrk.js";
+import { throwNotSpd, throwSingular } from "../js/index.js";
+import type { Addon } from "./addon.js";
+
+/**
+ * GEMMs with m·n·k below this run in TypeScript: the measured crossover (bench/kernels.ts, "crossover"
+ * section; docs/DESIGN.md) where the addon call plus OpenBLAS's set-up beats the register-blocked TS kernel.
+ */
+export let NATIVE_GEMM_MIN_FLOPS = 8 * 8 * 64;
+
+/** Override the small-product cut-off (the benchmark uses 0 to time the addon on every size). */
+export function setNativeGemmMinFlops(flops: number): void {
+  NATIVE_GEMM_MIN_FLOPS = flops;
+}
+
+const T = (t: Trans): number => (t === "N" ? 0 : 1);
+const UL = (u: Uplo): number => (u === "U" ? 0 : 1);
+
+export function makeNativeKernels(addon: Addon): Kernels {
+  const config = addon.config();
+  const version = /OpenBLAS\s+([0-9][0-9.]*)/.exec(config)?.[1] ?? "unknown";
+  return {
+    name: "native",
+    dgemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) {
+      v.validateGemm("dgemm", Float64Array, tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+      if (m * n * k < NATIVE_GEMM_MIN_FLOPS) jsGemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+      else addon.dgemm(T(tA), T(tB), m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    },
+    sgemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) {
+      v.validateGemm("sgemm", Float32Array, tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+      if (m * n * k < NATIVE_GEMM_MIN_FLOPS) jsGemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+      else addon.sgemm(T(tA), T(tB), m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    },
+    dsyrk(uplo, trans, n, k, alpha, A, lda, beta, C, ldc) {
+      v.validateSyrk(uplo, trans, n, k, alpha, A, lda, beta, C, ldc);
+      if (n * n * k < NATIVE_GEMM_MIN_FLOPS) jsSyrk(uplo, trans, n, k, alpha, A, lda, beta, C, ldc);
+      else addon.dsyrk(UL(uplo), T(trans), n, k, alpha, A, lda, beta, C, ldc);
+    },
+    dpotrf(uplo, n, A, lda) {
+      v.validatePotrf(uplo, n, A, lda);
+      const info = addon.dpotrf(UL(uplo), n, A, lda);
+      if (info > 0) throwNotSpd("dpotrf", n, info);
+      if (info < 0) throw new Error(`dpotrf: LAPACK rejected argument ${-info} (n ${n}, lda ${lda})`);
+    },
+    dpotrs(uplo, n, nrhs, A, lda, B, ldb) {
+      v.validatePotrs(uplo, n, nrhs, A, lda, B, ldb);
+      const info = addon.dpotrs(UL(uplo), n, nrhs, A, lda, B, ldb);
+      if (info !== 0) throw new Error(`dpotrs: LAPACK returned info ${info} (n ${n}, nrhs ${nrhs})`);
+    },
+    dtrsm(side, uplo, transA, diag, m, n, alpha, A, lda, B, ldb) {
+      v.validateTrsm(side, uplo, transA, diag, m, n, alpha, A, lda, B, ldb);
+      addon.dtrsm(
+        side === "L" ? 0 : 1,
+        UL(uplo),
+        T(transA),
+        diag === "N" ? 0 : 1,
+        m,
+        n,
+        alpha,
+        A,
+        lda,
+        B,
+        ldb,
+      );
+    },
+    dgesvd(m, n, A, lda, S, U, ldu, VT, ldvt) {
+      v.validateGesvd(m, n, A, lda, S, U, ldu, VT, ldvt);
+      const info = addon.dgesvd(m, n, A, lda, S, U, ldu, VT, ldvt);
+      if (info > 0)
+        throw new Error(`dgesvd: the SVD of the ${m}×${n} matrix did not converge (${info} superdiagonals)`);
+      if (info < 0) throw new Error(`dgesvd: LAPACK rejected argument ${-info} (${m}×${n})`);
+    },
+    dpbtrf(uplo, n, kd, AB, ldab) {
+      v.validatePbtrf(uplo, n, kd, AB, ldab);
+      const info = addon.dpbtrf(UL(uplo), n, kd, AB, ldab);
+      if (info > 0) throwNotSpd("dpbtrf", n, info, `the band matrix (kd ${kd})`);
+      if (info < 0) throw new Error(`dpbtrf: LAPACK rejected argument ${-info} (n ${n}, kd ${kd})`);
+    },
+    dpbtrs(uplo, n, kd, nrhs, AB, ldab, B, ldb) {
+      v.validatePbtrs(uplo, n, kd, nrhs, AB, ldab, B, ldb);
+      const info = addon.dpbtrs(UL(uplo), n, kd, nrhs, AB, ldab, B, ldb);
+      if (info !== 0) throw new Error(`dpbtrs: LAPACK returned info ${info} (n ${n}, kd ${kd})`);
+    },
+    dgbtrf(n, kl, ku, AB, ldab, ipiv) {
+      v.validateGbtrf(n, kl, ku, AB, ldab, ipiv);
+      const info = addon.dgbtrf(n, kl, ku, AB, ldab, ipiv);
+      if (info > 0) throwSingular("dgbtrf", n, info);
+      if (info < 0) throw new Error(`dgbtrf: LAPACK rejected argument ${-info} (n ${n}, kl ${kl}, ku ${ku})`);
+    },
+    dgbtrs(trans, n, kl, ku, nrhs, AB, ldab, ipiv, B, ldb) {
+      v.validateGbtrs(trans, n, kl, ku, nrhs, AB, ldab, ipiv, B, ldb);
+      const info = addon.dgbtrs(T(trans), n, kl, ku, nrhs, AB, ldab, ipiv, B, ldb);
+      if (info !== 0) throw new Error(`dgbtrs: LAPACK returned info ${info} (n ${n}, kl ${kl}, ku ${ku})`);
+    },
+    setThreads(n) {
+      v.validateThreads(n);
+      addon.setThreads(n);
+    },
+    info: () => ({ name: "openblas", version, threads: addon.getThreads() }),
+  };
+}
