@@ -3,7 +3,8 @@
 # offline, against the Node headers already on the machine and the system OpenBLAS + LAPACKE.
 # Never fails the set-up: without a compiler, headers or libraries it says so and exits 0 (the js
 # backend is used then). With --strict it exits 1 instead.
-# Helper modes used by binding.gyp: --include-dirs, --libs.
+# --probe: only check that a compiler, the Node headers and OpenBLAS + LAPACKE are usable (exit 0/1).
+# Helper modes used by binding.gyp and the benchmark: --include-dirs, --libs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +27,9 @@ case "${1:-}" in
 esac
 
 strict=0
+probe_only=0
 [ "${1:-}" = "--strict" ] && strict=1
+[ "${1:-}" = "--probe" ] && strict=1 && probe_only=1
 give_up() {
   echo "build-native: $1 — the native kernels were not built; gnvpro will use its pure-TypeScript kernels." >&2
   exit $strict
@@ -59,6 +62,8 @@ if ! cc $incs "$probe_dir/probe.c" -o "$probe_dir/probe" $(blas_libs) 2>"$probe_
   sed 's/^/  /' "$probe_dir/err" >&2
   give_up "OpenBLAS/LAPACKE headers or libraries are missing (Debian: apt-get install libopenblas-dev liblapacke-dev)"
 fi
+
+[ "$probe_only" = 1 ] && exit 0
 
 # node-gyp: the one in node_modules if any, else the one npm bundles.
 gyp=""

@@ -75,6 +75,23 @@ export function checkMatrix(
     );
 }
 
+/** The predicate behind checkMatrix, without building any message. */
+function matrixOk(
+  arr: unknown,
+  ctor: typeof Float64Array | typeof Float32Array,
+  rows: number,
+  cols: number,
+  ld: number,
+): boolean {
+  return (
+    arr instanceof ctor &&
+    Number.isInteger(ld) &&
+    ld >= Math.max(1, rows) &&
+    ld <= INT_MAX &&
+    arr.length >= extent(rows, cols, ld)
+  );
+}
+
 /** Byte range [start, end) of the first `len` elements of arr within its buffer. */
 function byteRange(arr: Typed, len: number): [number, number] {
   return [arr.byteOffset, arr.byteOffset + len * arr.BYTES_PER_ELEMENT];
@@ -147,13 +164,15 @@ export function validateGemm(
   checkScalar(op, "beta", beta);
   const [ar, ac] = transA === "N" ? [m, k] : [k, m];
   const [br, bc] = transB === "N" ? [k, n] : [n, k];
-  const sh = `op(A) ${m}×${k}, op(B) ${k}×${n}, C ${m}×${n}`;
-  try {
-    checkMatrix(op, `A (transA ${transA})`, A, ctor, ar, ac, lda);
-    checkMatrix(op, `B (transB ${transB})`, B, ctor, br, bc, ldb);
-    checkMatrix(op, "C", C, ctor, m, n, ldc);
-  } catch (e) {
-    throw new Error(`${(e as Error).message} [${sh}]`);
+  // fast path first: the messages are only built when something is wrong
+  if (!matrixOk(A, ctor, ar, ac, lda) || !matrixOk(B, ctor, br, bc, ldb) || !matrixOk(C, ctor, m, n, ldc)) {
+    try {
+      checkMatrix(op, `A (transA ${transA})`, A, ctor, ar, ac, lda);
+      checkMatrix(op, `B (transB ${transB})`, B, ctor, br, bc, ldb);
+      checkMatrix(op, "C", C, ctor, m, n, ldc);
+    } catch (e) {
+      throw new Error(`${(e as Error).message} [op(A) ${m}×${k}, op(B) ${k}×${n}, C ${m}×${n}]`);
+    }
   }
   const lc = extent(m, n, ldc);
   checkNoOverlap(op, "C", C, lc, "A", A, extent(ar, ac, lda));
