@@ -52,6 +52,7 @@ export function fastTanh(x: number): number {
   if (ax < 1) {
     // tanh(x) = x + x·u·P(u), u = x², P evaluated by Estrin's scheme (short dependency chains)
     const u = x * x;
+    if (u === 0) return x; // keeps −0 and tiny x exact
     const u2 = u * u;
     const u4 = u2 * u2;
     const u8 = u4 * u4;

@@ -59,7 +59,12 @@ export interface Layer {
    * Reverse mode (VJP) for U (nOut × n): writes J_θᵀU into gTheta (length nParams, overwritten) when
    * gTheta is not null, and returns J_YᵀU (nIn × n) when wantInput, else null.
    */
-  vjp(state: LayerState, U: Float64Array, gTheta: Float64Array | null, wantInput: boolean): Float64Array | null;
+  vjp(
+    state: LayerState,
+    U: Float64Array,
+    gTheta: Float64Array | null,
+    wantInput: boolean,
+  ): Float64Array | null;
 
   /**
    * Optional: the regularisation operator L of GNVPRO.md §1 on this element's θ (cols = nParams):
