@@ -91,9 +91,14 @@ function checkBudget(b: number): void {
   if (!(b > 0)) throw new Error(`train: option budget must be > 0 work units, got ${b}`);
 }
 
-export function train<O extends { work: WorkCounter }, S extends BaseState>(
+interface LoopContext {
+  interrupted: number;
+}
+
+function* trainLoop<O extends { work: WorkCounter }, S extends BaseState>(
   opts: TrainOptions<O, S>,
-): TrainResult<S> {
+  ctx: LoopContext,
+): Generator<void, TrainResult<S>> {
   const { optimizer, objective } = opts;
   const budget = opts.budget ?? Infinity;
   checkBudget(budget);
@@ -107,7 +112,6 @@ export function train<O extends { work: WorkCounter }, S extends BaseState>(
   const work = objective.work;
   const cpPath = opts.checkpoint?.path ?? null;
   const cpEvery = opts.checkpoint?.every ?? 0;
-  const sigintMode = opts.sigint ?? (cpPath ? "exit" : "return");
 
   let history: HistoryRow[] = [];
   let wallMs = 0;
@@ -210,10 +214,80 @@ export function train<O extends { work: WorkCounter }, S extends BaseState>(
     if (r === "stop" && state.status === "running") state = { ...state, status: "interrupted" };
   }
 
-  let interrupted = 0;
+  let iters = 0;
+  while (state.status === "running") {
+    if (history.length > 0 && history[history.length - 1].iteration >= maxIt) {
+      state = { ...state, status: "max-iterations" };
+      break;
+    }
+    t0 = performance.now();
+    const prevIteration = state.iteration;
+    const { state: next, info } = optimizer.step(objective, state, budget);
+    state = next;
+    wallMs += performance.now() - t0;
+    iters++;
+    if (state.iteration === prevIteration && state.status !== "running") {
+      // the optimizer stopped without starting an iteration (budget, non-finite model): no new row
+      const last = history.length - 1;
+      history[last] = { ...history[last], workUnits: work.units + offset, wallMs };
+      break;
+    }
+    if (state.status === "running" && state.iteration >= maxIt)
+      state = { ...state, status: "max-iterations" };
+    const validateNow = state.status !== "running" || state.iteration % every === 0;
+    const row = makeRow(state, info, validateNow);
+    history.push(row);
+    const r = opts.callbacks?.onIteration?.(row, state);
+    if (r === "stop" && state.status === "running") state = { ...state, status: "interrupted" };
+    if (ctx.interrupted > 0 && state.status === "running") state = { ...state, status: "interrupted" };
+    if (cpPath && cpEvery > 0 && iters % cpEvery === 0 && state.status === "running")
+      writeCheckpoint(cpPath, snapshot() as Checkpoint);
+    if (state.status === "running") yield;
+  }
+  if (history.length > 0)
+    history[history.length - 1] = { ...history[history.length - 1], status: state.status };
+  if (cpPath) writeCheckpoint(cpPath, snapshot() as Checkpoint);
+  return {
+    status: state.status,
+    x: state.x,
+    state,
+    history,
+    workUnits: work.units,
+    wallMs,
+    best,
+    checkpointPath: cpPath,
+  };
+}
+
+/**
+ * Runs the optimizer synchronously to the end. SIGINT cannot be honoured here (Node delivers
+ * signals through the event loop, which a synchronous loop never yields to): use `train`.
+ */
+export function trainSync<O extends { work: WorkCounter }, S extends BaseState>(
+  opts: TrainOptions<O, S>,
+): TrainResult<S> {
+  const gen = trainLoop(opts, { interrupted: 0 });
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Runs the optimizer to the end, yielding to the event loop after every iteration so that SIGINT
+ * is seen: the current iteration finishes, a checkpoint is written and the process exits (code
+ * 130) with a message saying how to resume — or, with `sigint: "return"`, the run returns with
+ * status "interrupted".
+ */
+export async function train<O extends { work: WorkCounter }, S extends BaseState>(
+  opts: TrainOptions<O, S>,
+): Promise<TrainResult<S>> {
+  const cpPath = opts.checkpoint?.path ?? null;
+  const sigintMode = opts.sigint ?? (cpPath ? "exit" : "return");
+  const ctx: LoopContext = { interrupted: 0 };
   const onSigint = () => {
-    interrupted++;
-    if (interrupted > 1) {
+    ctx.interrupted++;
+    if (ctx.interrupted > 1) {
       process.stderr.write("\nSecond interrupt: exiting without a checkpoint.\n");
       process.exit(130);
     }
@@ -224,52 +298,26 @@ export function train<O extends { work: WorkCounter }, S extends BaseState>(
   if (sigintMode !== "ignore") process.on("SIGINT", onSigint);
   let result: TrainResult<S>;
   try {
-    let iters = 0;
-    while (state.status === "running") {
-      if (history.length > 0 && history[history.length - 1].iteration >= maxIt) {
-        state = { ...state, status: "max-iterations" };
+    const gen = trainLoop(opts, ctx);
+    for (;;) {
+      const r = gen.next();
+      if (r.done) {
+        result = r.value;
         break;
       }
-      t0 = performance.now();
-      const { state: next, info } = optimizer.step(objective, state, budget);
-      state = next;
-      wallMs += performance.now() - t0;
-      iters++;
-      if (state.status === "running" && state.iteration >= maxIt)
-        state = { ...state, status: "max-iterations" };
-      const validateNow = state.status !== "running" || state.iteration % every === 0;
-      const row = makeRow(state, info, validateNow);
-      history.push(row);
-      const r = opts.callbacks?.onIteration?.(row, state);
-      if (r === "stop" && state.status === "running") state = { ...state, status: "interrupted" };
-      if (interrupted > 0 && state.status === "running") state = { ...state, status: "interrupted" };
-      if (cpPath && cpEvery > 0 && iters % cpEvery === 0 && state.status === "running")
-        writeCheckpoint(cpPath, snapshot() as Checkpoint);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (history.length > 0)
-      history[history.length - 1] = { ...history[history.length - 1], status: state.status };
-    if (cpPath) writeCheckpoint(cpPath, snapshot() as Checkpoint);
-    result = {
-      status: state.status,
-      x: state.x,
-      state,
-      history,
-      workUnits: work.units,
-      wallMs,
-      best,
-      checkpointPath: cpPath,
-    };
   } finally {
     if (sigintMode !== "ignore") process.removeListener("SIGINT", onSigint);
   }
-  if (state.status === "interrupted" && interrupted > 0) {
+  if (result.status === "interrupted" && ctx.interrupted > 0) {
     const hint = cpPath
       ? opts.resumeHint
         ? opts.resumeHint(cpPath)
         : `resume with train({ ..., resume: "${cpPath}" }) or \`gnvpro train --resume ${cpPath}\``
       : "no checkpoint path was configured, so the state was not saved";
     process.stderr.write(
-      `Interrupted after iteration ${state.iteration} (${work.units.toFixed(2)} work units). ` +
+      `Interrupted after iteration ${result.state.iteration} (${result.workUnits.toFixed(2)} work units). ` +
         (cpPath ? `Checkpoint written to ${cpPath}; ${hint}.\n` : `${hint}.\n`),
     );
     if (sigintMode === "exit") process.exit(130);

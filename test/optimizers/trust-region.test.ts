@@ -4,7 +4,7 @@ import { TrustRegion, actualReduction } from "../../src/optimizers/trust-region.
 import { steihaugCG, cutPath } from "../../src/optimizers/steihaug.js";
 import { nextForcing, DEFAULT_FORCING } from "../../src/optimizers/forcing.js";
 import { Lbfgs } from "../../src/optimizers/lbfgs.js";
-import { train } from "../../src/training/train.js";
+import { trainSync } from "../../src/training/train.js";
 import type { Evaluation, GNObjective } from "../../src/objectives/types.js";
 import { LinearLeastSquares, Logistic, NaNAfter, Rosenbrock } from "./problems.js";
 import { Rng } from "../../src/util/rng.js";
@@ -75,7 +75,7 @@ test("linear least squares: Gauss–Newton in one step, work units exact", () =>
   const d = 5;
   const obj = new LinearLeastSquares(12, d, 11);
   const tr = new TrustRegion({ krylovMaxIterations: d, forcing: { eta: 1e-12 }, gradAtol: 1e-9 });
-  const res = train({ optimizer: tr, objective: obj, x0: new Float64Array(d), budget: 100 });
+  const res = trainSync({ optimizer: tr, objective: obj, x0: new Float64Array(d), budget: 100 });
   assert.equal(res.status, "converged");
   assert.equal(res.history.length, 2);
   const row = res.history[1];
@@ -90,7 +90,7 @@ test("linear least squares: Gauss–Newton in one step, work units exact", () =>
   assert.ok(Math.abs(row.radius! - 1.5 * Math.hypot(...obj.solution())) < 1e-9);
 });
 
-function accountingHolds(rows: ReturnType<typeof train>["history"]): void {
+function accountingHolds(rows: ReturnType<typeof trainSync>["history"]): void {
   for (let i = 1; i < rows.length; i++) {
     const r = rows[i];
     if (r.accepted === null) continue; // a stop before any trial
@@ -111,7 +111,7 @@ test("Rosenbrock with trust region: reaches (1, 1); rejections cost one trial an
     maxIterations: 500,
   });
   const x0 = Float64Array.from([-1.2, 1, -1.2, 1]);
-  const res = train({ optimizer: tr, objective: obj, x0 });
+  const res = trainSync({ optimizer: tr, objective: obj, x0 });
   assert.equal(res.status, "converged");
   assert.ok(maxAbsDiff(res.x, [1, 1, 1, 1]) < 1e-9);
   assert.ok(
@@ -126,7 +126,12 @@ test("the budget is hard: work never exceeds it, status budget", () => {
   for (let budget = 1; budget <= 40; budget += 3) {
     const obj = new Rosenbrock(4);
     const tr = new TrustRegion({ initialRadius: 10, krylovMaxIterations: 4 });
-    const res = train({ optimizer: tr, objective: obj, x0: Float64Array.from([-1.2, 1, -1.2, 1]), budget });
+    const res = trainSync({
+      optimizer: tr,
+      objective: obj,
+      x0: Float64Array.from([-1.2, 1, -1.2, 1]),
+      budget,
+    });
     assert.ok(obj.work.units <= budget, `budget ${budget}: spent ${obj.work.units}`);
     assert.equal(res.status, "budget");
     accountingHolds(res.history);
@@ -140,13 +145,13 @@ test("logistic regression to tolerance with trust region (fixed and Eisenstat–
     new TrustRegion({ gradAtol: 1e-10, forcing: { kind: "eisenstat-walker" } }),
   ].map((tr) => {
     const obj = new Logistic(300, 5, 21);
-    const r = train({ optimizer: tr, objective: obj, x0 });
+    const r = trainSync({ optimizer: tr, objective: obj, x0 });
     assert.equal(r.status, "converged");
     assert.ok(obj.trueGradNorm(r.x) <= 1e-10);
     return r.x;
   });
   const obj = new Logistic(300, 5, 21);
-  const lb = train({ optimizer: new Lbfgs({ gradAtol: 1e-9 }), objective: obj, x0 });
+  const lb = trainSync({ optimizer: new Lbfgs({ gradAtol: 1e-9 }), objective: obj, x0 });
   assert.equal(lb.status, "converged");
   assert.ok(maxAbsDiff(runs[0], runs[1]) < 1e-9);
   assert.ok(maxAbsDiff(runs[0], lb.x) < 1e-7);
@@ -155,7 +160,7 @@ test("logistic regression to tolerance with trust region (fixed and Eisenstat–
 test("a NaN gradient at an accepted point stops with non-finite and the last good iterate", () => {
   const obj = new NaNAfter(new Rosenbrock(2), 5);
   const seen: Float64Array[] = [];
-  const res = train({
+  const res = trainSync({
     optimizer: new TrustRegion({ initialRadius: 1 }),
     objective: obj,
     x0: Float64Array.from([-1.2, 1]),
@@ -176,7 +181,7 @@ test("a non-finite trial value is a rejection, not a failure", () => {
     }
   }
   const obj: GNObjective = new Walled(2);
-  const res = train({
+  const res = trainSync({
     optimizer: new TrustRegion({ initialRadius: 50, gradAtol: 1e-10 }),
     objective: obj,
     x0: Float64Array.from([-1.2, 1]),
@@ -188,7 +193,11 @@ test("a non-finite trial value is a rejection, not a failure", () => {
 
 test("radius collapse, iteration cap and a non-finite start have their own status", () => {
   const x0 = Float64Array.from([-1.2, 1]);
-  const r2 = train({ optimizer: new TrustRegion({ maxIterations: 3 }), objective: new Rosenbrock(2), x0 });
+  const r2 = trainSync({
+    optimizer: new TrustRegion({ maxIterations: 3 }),
+    objective: new Rosenbrock(2),
+    x0,
+  });
   assert.equal(r2.status, "max-iterations");
   assert.equal(r2.history.length, 4);
   class Inf extends Rosenbrock {
@@ -196,7 +205,7 @@ test("radius collapse, iteration cap and a non-finite start have their own statu
       return { value: Infinity };
     }
   }
-  const r3 = train({ optimizer: new TrustRegion(), objective: new Inf(2), x0 });
+  const r3 = trainSync({ optimizer: new TrustRegion(), objective: new Inf(2), x0 });
   assert.equal(r3.status, "non-finite");
   class Up extends Rosenbrock {
     private calls = 0;
@@ -205,7 +214,7 @@ test("radius collapse, iteration cap and a non-finite start have their own statu
       return { value: this.calls++ === 0 ? e.value : e.value + 1e6 };
     }
   }
-  const r4 = train({ optimizer: new TrustRegion({ minRadius: 1e-6 }), objective: new Up(2), x0 });
+  const r4 = trainSync({ optimizer: new TrustRegion({ minRadius: 1e-6 }), objective: new Up(2), x0 });
   assert.equal(r4.status, "radius-collapsed");
   assert.ok(r4.history.slice(1).every((r) => r.accepted === false));
   assert.deepEqual(r4.x, x0);
@@ -243,7 +252,7 @@ test("bad options and inputs are rejected with clear errors", () => {
   assert.throws(() => new TrustRegion().init(new Rosenbrock(2), new Float64Array(3), 10), /length 3/);
   assert.throws(
     () =>
-      train({
+      trainSync({
         optimizer: new TrustRegion(),
         objective: new Rosenbrock(2),
         x0: new Float64Array(2),
