@@ -229,7 +229,7 @@ export class JointObjective implements GNObjective, StochasticObjective {
   private state(x: Float64Array): JointState {
     this.checkX(x, "evaluate");
     if (this.cur !== null && sameArray(this.cur.x, x)) return this.cur;
-    if (this.lin !== null && sameArray(this.lin.x, x)) return (this.cur = this.lin);
+    if (this.lin !== null && sameArray(this.lin.x, x)) return this.lin;
     const { q, m, n, C } = this;
     const xc = x.slice();
     const theta = xc.subarray(0, this.nTheta);

@@ -267,7 +267,7 @@ export class VarProObjective implements GNObjective {
     return { ...this.state(x).inner };
   }
 
-  /** Statistics of the most recent inner solve, or null before the first evaluation. */
+  /** Statistics of the most recently computed inner solve, or null before the first evaluation. */
   lastInnerStats(): InnerStats | null {
     return this.cur === null ? null : { ...this.cur.inner };
   }
@@ -362,11 +362,10 @@ export class VarProObjective implements GNObjective {
   private state(x: Float64Array): PointState {
     if (x.length !== this.dim)
       throw new Error(`VarProObjective: θ must have ${this.dim} entries, got ${x.length}`);
+    // a hit on either slot leaves both in place: a trial point survives a look back at the
+    // linearisation point
     const found = this.find(x);
-    if (found !== null) {
-      this.cur = found;
-      return found;
-    }
+    if (found !== null) return found;
     const st = this.compute(x, true);
     this.cur = st;
     return st;
