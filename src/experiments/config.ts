@@ -48,7 +48,7 @@ export const SettingsSchema = z
     /** Default architecture: width of the opening layer and the ResNet. */
     width: posInt,
     /** Weight time points of the antisymmetric ResNet (at the first level). */
-    nt: z.number().int().min(1),
+    nt: z.number().int().min(2),
     /** Final time of the ResNet. */
     T: posNum,
     /** Multilevel training: number of levels (weight points 2 → 3 → 5 ...). */
@@ -68,7 +68,7 @@ export const SettingsSchema = z
     /** Learning rate and minibatch size of ADAM/SGD. */
     lr: posNum,
     batchSize: posInt,
-    momentum: z.number().finite().min(0).max(1),
+    momentum: z.number().finite().min(0).lt(1),
     /** Block-sampled GNvpro: block size, trust-region steps per block, epochs over the blocks. */
     blockSize: posInt,
     blockIters: posInt,
