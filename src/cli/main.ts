@@ -6,11 +6,8 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { register as registerInfo } from "./commands/info.js";
-import { register as registerData } from "./commands/data.js";
-import { register as registerCheckDerivatives } from "./commands/check-derivatives.js";
 import { register as registerTrain } from "./commands/train.js";
 import { register as registerPredict } from "./commands/predict.js";
-import { register as registerCompare } from "./commands/compare.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -21,11 +18,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
   registerInfo(program);
-  registerData(program);
-  registerCheckDerivatives(program);
   registerTrain(program);
   registerPredict(program);
-  registerCompare(program);
   return program;
 }
 
