@@ -8,6 +8,7 @@ import { VERSION } from "../version.js";
 import { register as registerInfo } from "./commands/info.js";
 import { register as registerTrain } from "./commands/train.js";
 import { register as registerPredict } from "./commands/predict.js";
+import { register as registerCompare } from "./commands/compare.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerTrain(program);
   registerPredict(program);
+  registerCompare(program);
   return program;
 }
 

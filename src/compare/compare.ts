@@ -238,7 +238,9 @@ export async function runCompare(hooks: CompareHooks, o: CompareOptions): Promis
       let chosen: { out: TrainOutcome; lr?: number } | null = null;
       let tuning: TuningEntry[] | undefined;
       const grid =
-        opt === "adam" || opt === "sgd" ? (o.lrGrid?.[opt] ?? LR_FACTORS.map((f) => f * s.lr)) : [];
+        opt === "adam" || opt === "sgd"
+          ? (o.lrGrid?.[opt] ?? LR_FACTORS.map((f) => Number((f * s.lr).toPrecision(6))))
+          : [];
       if (grid.length > 0) {
         tuning = [];
         let bestMetric: number | null = null;

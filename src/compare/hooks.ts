@@ -38,7 +38,7 @@ export function trainPipelineHooks(o: TrainPipelineOptions): CompareHooks & { pr
     },
     async train(s: Settings, data: Dataset): Promise<TrainOutcome> {
       const prepared = prepareFromData(s, preset, data);
-      const r = executeRun(
+      const r = await executeRun(
         prepared,
         { out: null },
         { onRow: o.onRow ? (row) => o.onRow!(s.optimizer, row.workUnits) : undefined },

@@ -64,7 +64,12 @@ function runs(map: LabelMap, scale: number): Map<number, string[]> {
  * Several maps of the same size side by side, with a class legend underneath. `classNames[k]` names
  * class k (default "class k"). Pixels with label < 0 are drawn light grey (unlabelled).
  */
-export function labelMapsSvg(maps: readonly LabelMap[], classNames?: readonly string[], pixel = 2): string {
+export function labelMapsSvg(
+  maps: readonly LabelMap[],
+  classNames?: readonly string[],
+  pixel = 2,
+  perRow = 3,
+): string {
   if (maps.length === 0) throw new Error("labelMapsSvg: no maps given");
   const { height, width } = maps[0];
   for (const m of maps) {
@@ -82,23 +87,27 @@ export function labelMapsSvg(maps: readonly LabelMap[], classNames?: readonly st
   const legendCols = 4;
   const legendRowH = 16;
   const legendRows = Math.ceil(nClasses / legendCols);
-  const totalW = Math.max(maps.length * (mapW + gap) - gap, legendCols * 170) + 20;
-  const totalH = top + mapH + 14 + legendRows * legendRowH + 10;
+  const cols = Math.max(1, Math.min(perRow, maps.length));
+  const rowsOfMaps = Math.ceil(maps.length / cols);
+  const cellH = top + mapH + 10;
+  const totalW = Math.max(cols * (mapW + gap) - gap, legendCols * 170) + 20;
+  const totalH = rowsOfMaps * cellH + 4 + legendRows * legendRowH + 10;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${totalW}" height="${totalH}" viewBox="0 0 ${totalW} ${totalH}" font-family="sans-serif" font-size="12">`,
     `<rect width="${totalW}" height="${totalH}" fill="white"/>`,
   ];
   maps.forEach((m, i) => {
-    const ox = 10 + i * (mapW + gap);
-    parts.push(`<text x="${ox}" y="15" font-weight="bold">${escapeXml(m.title)}</text>`);
-    parts.push(`<g transform="translate(${ox},${top})" shape-rendering="crispEdges">`);
+    const ox = 10 + (i % cols) * (mapW + gap);
+    const oy = Math.floor(i / cols) * cellH;
+    parts.push(`<text x="${ox}" y="${oy + 15}" font-weight="bold">${escapeXml(m.title)}</text>`);
+    parts.push(`<g transform="translate(${ox},${oy + top})" shape-rendering="crispEdges">`);
     for (const [k, ds] of runs(m, pixel)) {
       const fill = k < 0 ? UNLABELLED : CLASS_COLOURS[k % CLASS_COLOURS.length];
       parts.push(`<path fill="${fill}" d="${ds.join("")}"/>`);
     }
     parts.push(`<rect width="${mapW}" height="${mapH}" fill="none" stroke="#888"/></g>`);
   });
-  const ly = top + mapH + 14;
+  const ly = rowsOfMaps * cellH + 4;
   for (let k = 0; k < nClasses; k++) {
     const lx = 10 + (k % legendCols) * 170;
     const yy = ly + Math.floor(k / legendCols) * legendRowH;
