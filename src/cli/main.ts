@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { register as registerInfo } from "./commands/info.js";
+import { register as registerCheckDerivatives } from "./commands/check-derivatives.js";
 import { register as registerTrain } from "./commands/train.js";
 import { register as registerPredict } from "./commands/predict.js";
 import { register as registerCompare } from "./commands/compare.js";
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
   registerInfo(program);
+  registerCheckDerivatives(program);
   registerTrain(program);
   registerPredict(program);
   registerCompare(program);
