@@ -185,4 +185,13 @@ export function countOrder(orders: number[], p: number): number {
   return orders.filter((o) => Math.abs(o - p) < 0.2).length;
 }
 
+/** v + (‖v‖/‖g‖) g: a direction with a clear first-order change of a scalar objective. */
+export function withGradient(v: Float64Array, g: Float64Array): Float64Array {
+  const s = Math.sqrt(dotp(v, v) / Math.max(dotp(g, g), 1e-300));
+  return v.map((a, k) => a + s * g[k]);
+}
+
+/** Taylor options for scalar objectives along withGradient directions. */
+export const SCALAR_TAYLOR = { h0: 0.01, steps: 10 };
+
 export { Rng };

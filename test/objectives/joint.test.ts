@@ -3,7 +3,18 @@ import assert from "node:assert/strict";
 import { taylorTest } from "../../src/check/derivative-tests.js";
 import { JointObjective } from "../../src/objectives/joint.js";
 import type { LossKind } from "../../src/objectives/losses.js";
-import { Rng, TanhMlp, randn, oneHot, maxAbsDiff, norm, dotp, axpyNew } from "./helpers.js";
+import {
+  Rng,
+  TanhMlp,
+  randn,
+  oneHot,
+  maxAbsDiff,
+  norm,
+  dotp,
+  axpyNew,
+  withGradient,
+  SCALAR_TAYLOR,
+} from "./helpers.js";
 
 function problem(loss: LossKind, seed: number) {
   const rng = new Rng(seed);
@@ -32,8 +43,8 @@ for (const loss of ["least-squares", "cross-entropy", "logistic"] as LossKind[])
       (y) => new Float64Array([obj.evaluate(y).value]),
       (d) => new Float64Array([dotp(g, d)]),
       x,
-      randn(rng, x.length),
-      { h0: 0.02 },
+      withGradient(randn(rng, x.length), g),
+      SCALAR_TAYLOR,
     );
     assert.ok(r.pass, `slopes ${r.slope0} ${r.slope1}`);
   });
@@ -89,7 +100,8 @@ test("joint: minibatches — the full batch equals the full objective; work unit
     (y) => new Float64Array([obj.batchValueGradient(y, idx).value]),
     (d) => new Float64Array([dotp(b.gradient, d)]),
     x,
-    randn(rng, x.length),
+    withGradient(randn(rng, x.length), b.gradient),
+    SCALAR_TAYLOR,
   );
   assert.ok(r.pass);
   assert.throws(() => obj.batchValueGradient(x, new Int32Array([n])), /out of range/);

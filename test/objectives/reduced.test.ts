@@ -6,7 +6,18 @@ import type { Layer, LayerState } from "../../src/layers/types.js";
 import { JointObjective } from "../../src/objectives/joint.js";
 import { applyLossHessian, lossPoint, type LossKind } from "../../src/objectives/losses.js";
 import { VarProObjective } from "../../src/objectives/reduced.js";
-import { Rng, TanhMlp, randn, oneHot, maxAbsDiff, norm, dotp, axpyNew } from "./helpers.js";
+import {
+  Rng,
+  TanhMlp,
+  randn,
+  oneHot,
+  maxAbsDiff,
+  norm,
+  dotp,
+  axpyNew,
+  withGradient,
+  SCALAR_TAYLOR,
+} from "./helpers.js";
 
 const LOSSES: LossKind[] = ["least-squares", "cross-entropy", "logistic"];
 
@@ -44,7 +55,8 @@ for (const loss of LOSSES) {
       (x) => new Float64Array([obj.evaluate(x).value]),
       (dx) => new Float64Array([dotp(g, dx)]),
       theta,
-      v,
+      withGradient(v, g),
+      SCALAR_TAYLOR,
     );
     assert.ok(r.pass, `slopes ${r.slope0} ${r.slope1} ${r.e1}`);
     assert.ok(obj.lastInnerStats()?.converged);
@@ -276,7 +288,8 @@ test("VarPro on the antisymmetric ResNet surrogate: Taylor and adjoint tests, ti
     (x) => new Float64Array([obj.evaluate(x).value]),
     (dx) => new Float64Array([dotp(g, dx)]),
     theta,
-    v,
+    withGradient(v, g),
+    SCALAR_TAYLOR,
   );
   assert.ok(r.pass, `slopes ${r.slope0} ${r.slope1}`);
   const a = adjointTest(

@@ -1,0 +1,156 @@
+/**
+ * VarPro objective benchmark (`npm run bench:varpro`, `-- --quick` for a short run).
+ *
+ * Wall time of the reduced objective's value + gradient at a new point (forward pass, inner solve,
+ * backward pass) and of one Gauss–Newton product H_GN·v, for
+ *   - CDR: 400 samples, 55 → width-8 antisymmetric ResNet (3 weight points, T = 1), 72 outputs,
+ *     least squares, α_θ = α_W = 1e-10 (target for H_GN·v: 0.5 ms);
+ *   - classification: 900 samples × 64 features, 10 classes, width 32, 5 weight points, T = 4,
+ *     cross-entropy, α_θ = α_W = 1e-3 (target for H_GN·v: 3 ms);
+ * on the process's backend (native unless GNVPRO_BACKEND=js) with one BLAS thread. The network's own
+ * JVP and VJP are timed too, to show what the VarPro algebra adds. Random data (timing only).
+ * Prints a table and writes JSON to bench/results/varpro.json (varpro-quick.json with --quick).
+ * Timings are medians over repeated runs.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { kernels } from "../src/kernels/index.js";
+import { resnetSurrogate } from "../src/layers/networks.js";
+import type { Layer } from "../src/layers/types.js";
+import type { LossKind } from "../src/objectives/losses.js";
+import { VarProObjective } from "../src/objectives/reduced.js";
+import { Rng } from "../src/util/rng.js";
+
+const quick = process.argv.includes("--quick");
+const REPS = quick ? 20 : 200;
+const root = new URL("..", import.meta.url).pathname;
+
+const K = kernels();
+K.setThreads(1);
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+/** Median milliseconds of fn over `reps` runs (after 3 warm-up runs). */
+function timeMs(fn: (rep: number) => void, reps = REPS): number {
+  for (let r = 0; r < 3; r++) fn(-1 - r);
+  const t: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    fn(r);
+    t.push(performance.now() - t0);
+  }
+  return median(t);
+}
+
+interface Case {
+  name: string;
+  net: Layer;
+  n: number;
+  q: number;
+  loss: LossKind;
+  alpha: number;
+  targetMs: number;
+}
+
+interface Row {
+  case: string;
+  backend: string;
+  threads: number;
+  params: number;
+  valueGradMs: number;
+  innerMs: number;
+  innerNewtonSteps: number;
+  hessVecMs: number;
+  netJvpMs: number;
+  netVjpMs: number;
+  targetHessVecMs: number;
+  meetsTarget: boolean;
+}
+
+function run(c: Case): Row {
+  const rng = new Rng(2021);
+  const Y = rng.fillNormal(new Float64Array(c.net.nIn * c.n));
+  const C = new Float64Array(c.q * c.n);
+  if (c.loss === "least-squares") rng.fillNormal(C);
+  else for (let i = 0; i < c.n; i++) C[rng.int(c.q) + i * c.q] = 1;
+  const obj = new VarProObjective({ net: c.net, Y, C, loss: c.loss, alphaW: c.alpha, alphaTheta: c.alpha });
+  const theta = new Float64Array(c.net.nParams);
+  c.net.init(theta, rng);
+  const dirs = Array.from({ length: 8 }, () => rng.fillNormal(new Float64Array(theta.length), 1e-3));
+  // value + gradient at a new point each time (a small step, like an accepted trust-region step)
+  const inner: number[] = [];
+  const steps: number[] = [];
+  let x = theta.slice();
+  const valueGradMs = timeMs((r) => {
+    const d = dirs[(r + 8) % 8];
+    x = x.map((v, k) => v + d[k]);
+    obj.evaluate(x);
+    obj.gradient(x);
+    const st = obj.lastInnerStats();
+    if (st !== null && r >= 0) {
+      inner.push(st.ms);
+      steps.push(st.iterations);
+    }
+  });
+  const v = rng.fillNormal(new Float64Array(theta.length));
+  obj.gradient(x);
+  const hessVecMs = timeMs(() => obj.hessVec(v));
+  const st = c.net.forward(x, Y, c.n);
+  const netJvpMs = timeMs(() => c.net.jvp(st, v, null));
+  const U = rng.fillNormal(new Float64Array(c.net.nOut * c.n));
+  const g = new Float64Array(theta.length);
+  const netVjpMs = timeMs(() => c.net.vjp(st, U, g, false));
+  return {
+    case: c.name,
+    backend: K.name,
+    threads: K.info().threads,
+    params: theta.length,
+    valueGradMs,
+    innerMs: median(inner),
+    innerNewtonSteps: median(steps),
+    hessVecMs,
+    netJvpMs,
+    netVjpMs,
+    targetHessVecMs: c.targetMs,
+    meetsTarget: hessVecMs <= c.targetMs,
+  };
+}
+
+const cases: Case[] = [
+  {
+    name: "CDR (n=400, 55→8, nt=3, q=72, LS)",
+    net: resnetSurrogate({ dIn: 55, width: 8, nt: 3, T: 1 }),
+    n: 400,
+    q: 72,
+    loss: "least-squares",
+    alpha: 1e-10,
+    targetMs: 0.5,
+  },
+  {
+    name: "classification (n=900, 64→32, nt=5, T=4, q=10, CE)",
+    net: resnetSurrogate({ dIn: 64, width: 32, nt: 5, T: 4 }),
+    n: 900,
+    q: 10,
+    loss: "cross-entropy",
+    alpha: 1e-3,
+    targetMs: 3,
+  },
+];
+
+const rows = cases.map(run);
+const f = (v: number) => v.toFixed(3).padStart(8);
+console.log(`backend ${K.name} (${K.info().name} ${K.info().version}), threads ${K.info().threads}`);
+console.log(
+  "case                                                  value+grad  (inner)  H_GN·v  net JVP  net VJP  target",
+);
+for (const r of rows)
+  console.log(
+    `${r.case.padEnd(52)} ${f(r.valueGradMs)} ${f(r.innerMs)} ${f(r.hessVecMs)} ${f(r.netJvpMs)} ${f(r.netVjpMs)}  ${r.targetHessVecMs} ms ${r.meetsTarget ? "met" : "MISSED"}`,
+  );
+mkdirSync(join(root, "bench/results"), { recursive: true });
+const out = join(root, `bench/results/varpro${quick ? "-quick" : ""}.json`);
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick, rows }, null, 2) + "\n");
+console.log(`wrote ${out}`);
