@@ -76,10 +76,10 @@ export function parseIdx(buf: Uint8Array, where = "<IDX buffer>"): IdxArray {
   let data: IdxData;
   switch (t.type) {
     case "uint8":
-      data = Uint8Array.from(body);
+      data = body.slice();
       break;
     case "int8":
-      data = new Int8Array(Uint8Array.from(body).buffer);
+      data = new Int8Array(body.slice().buffer);
       break;
     default: {
       const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);

@@ -1,0 +1,136 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { generateHsiScene, HSI_SYNTHETIC_DEFAULTS } from "../../src/data/hsi-synthetic.js";
+import { linearSoftmaxAccuracy } from "../../src/data/hsi-synthetic-calibration.js";
+import { INDIAN_PINES_CLASS_NAMES, INDIAN_PINES_COUNTS } from "../../src/data/indian-pines.js";
+
+/** Number of 4-connected components of each label. */
+function components(labels: Int32Array, H: number, W: number, K: number): number[] {
+  const seen = new Uint8Array(H * W);
+  const out = new Array(K + 1).fill(0);
+  const stack: number[] = [];
+  for (let s = 0; s < H * W; s++) {
+    if (seen[s]) continue;
+    const l = labels[s];
+    out[l]++;
+    seen[s] = 1;
+    stack.push(s);
+    while (stack.length > 0) {
+      const p = stack.pop() as number;
+      const r = Math.floor(p / W);
+      const c = p % W;
+      for (const q of [
+        r > 0 ? p - W : -1,
+        r < H - 1 ? p + W : -1,
+        c > 0 ? p - 1 : -1,
+        c < W - 1 ? p + 1 : -1,
+      ])
+        if (q >= 0 && !seen[q] && labels[q] === l) {
+          seen[q] = 1;
+          stack.push(q);
+        }
+    }
+  }
+  return out;
+}
+
+const scene = generateHsiScene({ seed: 0 });
+
+test("hsi-synthetic: the real scene's shape, class names and exact per-class counts", () => {
+  assert.deepEqual([scene.height, scene.width, scene.bands], [145, 145, 220]);
+  assert.equal(scene.cube.length, 220 * 145 * 145);
+  assert.equal(scene.synthetic, true);
+  assert.match(scene.source, /SYNTHETIC/);
+  assert.deepEqual(scene.classNames, INDIAN_PINES_CLASS_NAMES);
+  const counts = new Array(17).fill(0);
+  for (const l of scene.labels) counts[l]++;
+  assert.deepEqual(counts.slice(1), INDIAN_PINES_COUNTS);
+  assert.equal(counts[0], 145 * 145 - 10249);
+  assert.equal(scene.wavelengths[0], 400);
+  assert.equal(scene.wavelengths[219], 2500);
+  assert.ok(
+    scene.cube.every((v) => Number.isInteger(v) && v >= 0 && v < 65536),
+    "uint16-like values",
+  );
+  assert.deepEqual(scene.params.separation, HSI_SYNTHETIC_DEFAULTS.separation);
+});
+
+test("hsi-synthetic: fields are contiguous regions", () => {
+  const comps = components(scene.labels, 145, 145, 16);
+  const fields = INDIAN_PINES_COUNTS.map((c) =>
+    Math.max(1, Math.round(c / HSI_SYNTHETIC_DEFAULTS.fieldSize)),
+  );
+  const totalFields = fields.reduce((a, b) => a + b, 0);
+  const totalComps = comps.slice(1).reduce((a, b) => a + b, 0);
+  // fields of one class may touch (fewer components); a field trapped while growing adds one
+  assert.ok(totalComps <= totalFields + 3, `components ${totalComps} vs fields ${totalFields}`);
+  for (let k = 1; k <= 16; k++)
+    assert.ok(comps[k] <= fields[k - 1] + 2, `class ${k}: ${comps[k]} components`);
+});
+
+test("hsi-synthetic: the corn and soybean variants are spectrally close, woods far", () => {
+  const B = scene.bands;
+  const mean = (k: number): Float64Array => {
+    const m = new Float64Array(B);
+    let n = 0;
+    for (let p = 0; p < scene.labels.length; p++)
+      if (scene.labels[p] === k) {
+        n++;
+        for (let b = 0; b < B; b++) m[b] += scene.cube[b + B * p];
+      }
+    return m.map((v) => v / n);
+  };
+  const dist = (a: Float64Array, b: Float64Array): number =>
+    Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0));
+  const cornNotill = mean(2);
+  const cornMintill = mean(3);
+  const soyNotill = mean(10);
+  const soyMintill = mean(11);
+  const woods = mean(14);
+  assert.ok(dist(cornNotill, cornMintill) < 0.5 * dist(cornNotill, woods));
+  assert.ok(dist(soyNotill, soyMintill) < 0.5 * dist(soyNotill, woods));
+  // vegetation: red edge, NIR (≈ 850 nm) well above red (≈ 670 nm)
+  const band = (nm: number): number => Math.round(((nm - 400) / 2100) * 219);
+  assert.ok(woods[band(850)] > 3 * woods[band(670)]);
+});
+
+test("hsi-synthetic: seeded and deterministic", () => {
+  const small = { height: 30, width: 30, bands: 20, counts: [100, 80, 60] };
+  const a = generateHsiScene({ seed: 7, ...small });
+  const b = generateHsiScene({ seed: 7, ...small });
+  const c = generateHsiScene({ seed: 8, ...small });
+  assert.deepEqual(a.cube, b.cube);
+  assert.deepEqual(a.labels, b.labels);
+  assert.notDeepEqual(a.labels, c.labels);
+  assert.deepEqual(a.classNames, ["class 1", "class 2", "class 3"]);
+});
+
+test("hsi-synthetic: rejects impossible layouts and bad parameters", () => {
+  assert.throws(
+    () => generateHsiScene({ seed: 0, height: 10, width: 10, counts: [60, 50] }),
+    /110 labelled pixels do not fit in 10×10/,
+  );
+  assert.throws(
+    () => generateHsiScene({ seed: 0, counts: [10, 0] }),
+    /class counts must be positive integers, got 0/,
+  );
+  assert.throws(
+    () => generateHsiScene({ seed: 0, counts: new Array(17).fill(1) }),
+    /between 1 and 16 classes, got 17/,
+  );
+  assert.throws(() => generateHsiScene({ seed: 0, noise: -1 }), /noise must be a finite number ≥ 0, got -1/);
+  assert.throws(() => generateHsiScene({ seed: 0, bands: 1 }), /bands must be at least 2/);
+  assert.throws(() => generateHsiScene({ seed: 0, width: 2.5 }), /width must be a positive integer/);
+  assert.throws(
+    () => generateHsiScene({ seed: 0, counts: [5], classNames: ["a", "b"] }),
+    /1 counts but 2 class names/,
+  );
+});
+
+test("hsi-synthetic: calibrated difficulty — the linear softmax classifier lands between 55% and 85% test accuracy", () => {
+  const r = linearSoftmaxAccuracy(scene, { seed: 0 });
+  assert.equal(r.converged, true);
+  assert.deepEqual([r.nTrain, r.nVal, r.nTest], [2957, 6560, 732]);
+  assert.ok(r.test >= 0.55 && r.test <= 0.85, `test accuracy ${r.test}`);
+  assert.ok(r.train > r.test, "the classifier fits its training data better than the test data");
+});
