@@ -1,8 +1,14 @@
 /**
  * Pure-TypeScript symmetric rank-k update (column-major, no validation here). Only the uplo triangle
- * of C is read and written.
+ * of C is read and written. Column blocks of C: the off-diagonal rectangle of each block goes
+ * straight to the blocked GEMM, the diagonal block is computed into a scratch square and its
+ * triangle merged.
  */
 import type { Trans, Uplo } from "../types.js";
+import { gemm } from "./gemm.js";
+
+const NB = 32;
+const diagScratch = new Float64Array(NB * NB);
 
 export function syrk(
   uplo: Uplo,
@@ -16,29 +22,27 @@ export function syrk(
   C: Float64Array,
   ldc: number,
 ): void {
-  for (let j = 0; j < n; j++) {
-    const cj = j * ldc;
-    const i0 = uplo === "U" ? 0 : j;
-    const i1 = uplo === "U" ? j + 1 : n;
-    if (beta === 0) C.fill(0, cj + i0, cj + i1);
-    else if (beta !== 1) for (let i = i0; i < i1; i++) C[cj + i] *= beta;
-    if (alpha === 0 || k === 0) continue;
-    if (trans === "N") {
-      // C(:, j) += α Σ_p A(:, p) A(j, p)
-      for (let p = 0; p < k; p++) {
-        const ap = p * lda;
-        const a = alpha * A[ap + j];
-        if (a === 0) continue;
-        for (let i = i0; i < i1; i++) C[cj + i] += A[ap + i] * a;
-      }
-    } else {
-      // C(i, j) += α A(:, i)·A(:, j)
-      const aj = j * lda;
+  if (n === 0) return;
+  // op(A) is n×k: row i of op(A) starts at A[i] (trans "N") or A[i*lda] (trans "T")
+  const tB: Trans = trans === "N" ? "T" : "N";
+  const rowView = (i: number) => A.subarray(trans === "N" ? i : i * lda);
+  for (let jb = 0; jb < n; jb += NB) {
+    const nb = Math.min(NB, n - jb);
+    const Bv = rowView(jb); // op(A)ᵀ restricted to columns jb..jb+nb
+    // off-diagonal rectangle: rows [0, jb) for "U", rows [jb+nb, n) for "L"
+    const r0 = uplo === "U" ? 0 : jb + nb;
+    const rows = uplo === "U" ? jb : n - jb - nb;
+    if (rows > 0)
+      gemm(trans, tB, rows, nb, k, alpha, rowView(r0), lda, Bv, lda, beta, C.subarray(r0 + jb * ldc), ldc);
+    // diagonal block
+    gemm(trans, tB, nb, nb, k, alpha, Bv, lda, Bv, lda, 0, diagScratch, nb);
+    for (let j = 0; j < nb; j++) {
+      const cj = jb + (jb + j) * ldc;
+      const i0 = uplo === "U" ? 0 : j;
+      const i1 = uplo === "U" ? j + 1 : nb;
       for (let i = i0; i < i1; i++) {
-        const ai = i * lda;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += A[ai + p] * A[aj + p];
-        C[cj + i] += alpha * s;
+        const v = diagScratch[i + j * nb];
+        C[cj + i] = beta === 0 ? v : v + beta * C[cj + i];
       }
     }
   }
