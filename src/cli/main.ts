@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { register as registerInfo } from "./commands/info.js";
+import { register as registerData } from "./commands/data.js";
 import { register as registerCheckDerivatives } from "./commands/check-derivatives.js";
 import { register as registerTrain } from "./commands/train.js";
 import { register as registerPredict } from "./commands/predict.js";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
   registerInfo(program);
+  registerData(program);
   registerCheckDerivatives(program);
   registerTrain(program);
   registerPredict(program);
