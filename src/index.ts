@@ -4,7 +4,9 @@ export { kernels } from "./kernels/index.js";
 export type { Kernels, Trans, Uplo, Side, Diag, BlasInfo } from "./kernels/index.js";
 export { Rng } from "./util/rng.js";
 export type { RngState } from "./util/rng.js";
-export type { Layer, LayerState, LayerSpec } from "./layers/types.js";
+export * from "./layers/index.js";
+export { taylorTest, adjointTest, checkLayer, registerCheck, runChecks, listChecks } from "./check/index.js";
+export type { TaylorOptions, TaylorResult, AdjointResult, CheckOutcome, NamedCheck } from "./check/index.js";
 export { COST, WorkCounter } from "./objectives/types.js";
 export type {
   Evaluation,
