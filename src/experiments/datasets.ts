@@ -92,7 +92,7 @@ export async function loadPresetData(p: Preset, s: Settings, hooks: PresetDataHo
       const q = hc.numClasses;
       const part = (h: { Y: Float64Array; labels: Int32Array; n: number }): Part =>
         imagePart(h.Y, h.labels, h.n, q);
-      return {
+      const ds: Dataset = {
         ...common,
         d: hc.d,
         q,
@@ -103,6 +103,14 @@ export async function loadPresetData(p: Preset, s: Settings, hooks: PresetDataHo
         test: part(hc.test),
         provenance,
       };
+      // where each sample sits in the image, for the label maps of `gnvpro compare` (src/compare/labelmaps.ts)
+      const image = {
+        height: scene.height,
+        width: scene.width,
+        classNames: hc.classNames,
+        pixels: { train: hc.train.pixels, val: hc.val.pixels, test: hc.test.pixels },
+      };
+      return Object.assign(ds, { image });
     }
     case "mnist":
     case "cifar10": {

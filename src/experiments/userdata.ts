@@ -149,35 +149,51 @@ export interface UserDataOptions {
 export function loadUserData(o: UserDataOptions): Dataset {
   const ym = readMatrix(o.y, "inputs");
   const cm = readMatrix(o.c, o.task === "classification" ? "labels" : "targets");
-  if (ym.rows === 0) throw new Error(`inputs ${o.y}: no samples (0 rows)`);
+  return datasetFromRows(ym, cm, o.task, o.split, o.seed, { y: o.y, c: o.c });
+}
+
+/**
+ * The same from matrices in memory (samples as rows). `names` label the two arrays in messages
+ * and in the provenance.
+ */
+export function datasetFromRows(
+  ym: RowMatrix,
+  cm: RowMatrix,
+  task: Task,
+  split: readonly [number, number, number],
+  seed: number,
+  names: { y: string; c: string } = { y: "Y", c: "C" },
+): Dataset {
+  const what = task === "classification" ? "labels" : "targets";
+  if (ym.rows === 0) throw new Error(`inputs ${names.y}: no samples (0 rows)`);
   if (ym.rows !== cm.rows)
     throw new Error(
-      `inputs ${o.y} have ${ym.rows} rows but ${o.task === "classification" ? "labels" : "targets"} ${o.c} have ${cm.rows}: one sample per row in both`,
+      `inputs ${names.y} have ${ym.rows} rows but ${what} ${names.c} have ${cm.rows}: one sample per row in both`,
     );
-  checkFinite(ym, o.y, "inputs");
-  checkFinite(cm, o.c, o.task === "classification" ? "labels" : "targets");
+  checkFinite(ym, names.y, "inputs");
+  checkFinite(cm, names.c, what);
   const n = ym.rows;
   const d = ym.cols;
   let C: Float64Array;
   let q: number;
   let classes: number[] | undefined;
-  if (o.task === "classification") {
-    ({ C, q, classes } = labelsToOneHot(cm, o.c));
+  if (task === "classification") {
+    ({ C, q, classes } = labelsToOneHot(cm, names.c));
   } else {
     C = cm.data;
     q = cm.cols;
   }
-  const parts = splitColumns(ym.data, d, C, q, n, o.split, o.seed);
+  const parts = splitColumns(ym.data, d, C, q, n, split, seed);
   return {
-    task: o.task,
-    loss: o.task === "classification" ? "cross-entropy" : "least-squares",
+    task,
+    loss: task === "classification" ? "cross-entropy" : "least-squares",
     d,
     q,
     classes,
     inShape: [d],
     ...parts,
-    provenance: `user data: inputs ${o.y}, ${o.task === "classification" ? "labels" : "targets"} ${o.c} (${n} samples)`,
+    provenance: `user data: inputs ${names.y}, ${what} ${names.c} (${n} samples)`,
     inputs: "standardize",
-    centreTargets: o.task === "regression",
+    centreTargets: task === "regression",
   };
 }
