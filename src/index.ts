@@ -15,3 +15,6 @@ export type {
   StochasticObjective,
 } from "./objectives/types.js";
 export * from "./objectives/index.js";
+// High-level API: train on arrays or a paper experiment, predict, Jacobians, model files.
+export { fit, runExperiment, predict, jacobian, loadModel, Model, PRESETS } from "./api/index.js";
+export type { FitOptions, FitResult, FitSettings, Rows, Preset, Summary, PartMetrics } from "./api/index.js";
