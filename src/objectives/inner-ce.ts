@@ -12,7 +12,7 @@
  *
  *     H = (1/n) Σ_i (ẑ_i ẑ_iᵀ) ⊗ 𝓗_i + α_W I,
  *
- * formed explicitly (one GEMM for the diagonal part, one SYRK for the rank-one part) and
+ * formed explicitly (one GEMM of the distinct feature products with the distinct class weights) and
  * Cholesky-factored while N ≤ `cgThreshold` (default 2000; every experiment here has N ≤ ~650).
  * Above it, Newton–CG: matrix-free H_W[V] and conjugate gradients.
  *
@@ -266,10 +266,8 @@ function failedFactor(why: string): InnerFactor {
 }
 
 /**
- * Form H = (1/n) Σ_i (ẑ_i ẑ_iᵀ) ⊗ (diag(d_i) − u_i u_iᵀ) + α I explicitly (upper triangle is what
- * dpotrf reads) and factor it. Diagonal part: with K_D[(a, j), i] = ẑ_ji d_ai, the N × (m+1) product
- * K_D Ẑᵀ / n holds block (j, k) of class a at row (a, j), column k. Rank-one part: with
- * K_U[(a, j), i] = ẑ_ji u_ai, subtract K_U K_Uᵀ / n by SYRK.
+ * Form H = (1/n) Σ_i (ẑ_i ẑ_iᵀ) ⊗ (diag(d_i) − u_i u_iᵀ) + α I explicitly (both triangles), N × N with
+ * N = q(m+1), vec index a + j·q.
  */
 export function formInnerHessian(
   lp: LossPoint,
@@ -278,43 +276,64 @@ export function formInnerHessian(
   n: number,
   q: number,
   alphaW: number,
+  chunkSize?: number,
 ): Float64Array {
   const K = kernels();
   const N = q * m1;
   const H = new Float64Array(N * N);
   const d = lp.hessDiag;
   const u = lp.hessRank1;
-  const kron = (v: Float64Array): Float64Array => {
-    const KV = new Float64Array(N * n);
-    for (let i = 0; i < n; i++) {
-      const zo = i * m1;
-      const vo = i * q;
-      const ko = i * N;
-      for (let j = 0; j < m1; j++) {
-        const z = Zhat[zo + j];
-        const kj = ko + j * q;
-        for (let a = 0; a < q; a++) KV[kj + a] = z * v[vo + a];
-      }
-    }
-    return KV;
-  };
-  let KD: Float64Array | null = null;
-  if (d === null) {
+  if (d === null && u === null) {
+    // 𝓗_i = I: H = (ẐẐᵀ/n) ⊗ I_q
     const G = new Float64Array(m1 * m1);
     K.dgemm("N", "T", m1, m1, n, 1 / n, Zhat, m1, Zhat, m1, 0, G, m1);
     for (let k = 0; k < m1; k++)
       for (let j = 0; j < m1; j++) for (let a = 0; a < q; a++) H[a + j * q + (a + k * q) * N] = G[j + k * m1];
   } else {
-    KD = kron(d);
-    const R = new Float64Array(N * m1);
-    K.dgemm("N", "T", N, m1, n, 1 / n, KD, N, Zhat, m1, 0, R, N);
+    // H[(a,j),(b,k)] = (1/n) Σ_i ẑ_ji ẑ_ki w_ab,i with w_ab,i = δ_ab d_ai − u_ai u_bi. Both factors are
+    // symmetric, so one GEMM of the distinct feature products A[(j≤k), i] = ẑ_ji ẑ_ki with the distinct
+    // class weights B[i, (a≤b)] = w_ab,i gives every entry: (m+1)(m+2)/2 · q(q+1)/2 · n multiply-adds,
+    // about half of a SYRK on the Kronecker rows. Samples go in chunks to bound the memory of A.
+    const np = (m1 * (m1 + 1)) / 2;
+    const nc = (q * (q + 1)) / 2;
+    const R = new Float64Array(np * nc);
+    const chunk = Math.max(1, Math.min(n, chunkSize ?? Math.max(64, Math.floor(4e6 / np))));
+    const A = new Float64Array(np * chunk);
+    const B = new Float64Array(chunk * nc);
+    for (let i0 = 0; i0 < n; i0 += chunk) {
+      const nb = Math.min(chunk, n - i0);
+      for (let t = 0; t < nb; t++) {
+        const zo = (i0 + t) * m1;
+        let o = t * np;
+        for (let k = 0; k < m1; k++) {
+          const zk = Zhat[zo + k];
+          for (let j = 0; j <= k; j++) A[o++] = Zhat[zo + j] * zk;
+        }
+        const vo = (i0 + t) * q;
+        let c = 0;
+        for (let b = 0; b < q; b++) {
+          const ub = u === null ? 0 : u[vo + b];
+          for (let a = 0; a <= b; a++) {
+            let w = u === null ? 0 : -u[vo + a] * ub;
+            if (a === b) w += d === null ? 1 : d[vo + a];
+            B[t + c * nb] = w;
+            c++;
+          }
+        }
+      }
+      K.dgemm("N", "N", np, nc, nb, 1 / n, A, np, B, nb, i0 === 0 ? 0 : 1, R, np);
+    }
     for (let k = 0; k < m1; k++)
-      for (let j = 0; j < m1; j++)
-        for (let a = 0; a < q; a++) H[a + j * q + (a + k * q) * N] = R[a + j * q + k * N];
-  }
-  if (u !== null) {
-    const KU = u === d && KD !== null ? KD : kron(u);
-    K.dsyrk("U", "N", N, n, -1 / n, KU, N, 1, H, N);
+      for (let b = 0; b < q; b++) {
+        const col = (b + k * q) * N;
+        for (let j = 0; j < m1; j++) {
+          const p = j <= k ? (k * (k + 1)) / 2 + j : (j * (j + 1)) / 2 + k;
+          for (let a = 0; a < q; a++) {
+            const c = a <= b ? (b * (b + 1)) / 2 + a : (a * (a + 1)) / 2 + b;
+            H[a + j * q + col] = R[p + c * np];
+          }
+        }
+      }
   }
   for (let k = 0; k < N; k++) H[k + k * N] += alphaW;
   return H;

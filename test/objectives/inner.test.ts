@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { kernels } from "../../src/kernels/index.js";
 import { appendOnes } from "../../src/objectives/dense.js";
-import { solveInnerCE } from "../../src/objectives/inner-ce.js";
+import { applyHW, formInnerHessian, solveInnerCE } from "../../src/objectives/inner-ce.js";
 import { solveInnerLS } from "../../src/objectives/inner-ls.js";
 import { lossPoint } from "../../src/objectives/losses.js";
 import {
@@ -253,4 +253,27 @@ test("CE inner: rejected inputs", () => {
   );
   assert.throws(() => solveInnerCE(Z, 2, 4, C, 2, 1e-3), /features/);
   assert.throws(() => solveInnerCE(Z, 1, 4, C, 2, 1e-3, { W0: new Float64Array(3) }), /warm start/);
+});
+
+test("CE inner Hessian: the explicit matrix (any sample chunking) equals the matrix-free H_W", () => {
+  const rng = new Rng(51);
+  for (const q of [4, 1]) {
+    const m1 = 4;
+    const n = 37;
+    const Zh = appendOnes(randn(rng, (m1 - 1) * n), m1 - 1, n);
+    const S = randn(rng, q * n, 2);
+    const C = q === 1 ? new Float64Array(n).map(() => rng.int(2)) : oneHot(rng, q, n);
+    const lp = lossPoint(q === 1 ? "logistic" : "cross-entropy", S, C, q, n);
+    const N = q * m1;
+    const V = randn(rng, N);
+    const ref = new Float64Array(N);
+    applyHW(lp, Zh, m1, n, q, 0.3, V, ref);
+    for (const chunk of [undefined, 1, 10, 37]) {
+      const H = formInnerHessian(lp, Zh, m1, n, q, 0.3, chunk);
+      const HV = new Float64Array(N);
+      kernels().dgemm("N", "N", N, 1, N, 1, H, N, V, N, 0, HV, N);
+      assert.ok(maxAbsDiff(HV, ref) < 1e-13 * norm(ref), `q=${q} chunk=${chunk}`);
+      for (let j = 0; j < N; j++) for (let i = 0; i < j; i++) assert.equal(H[i + j * N], H[j + i * N]);
+    }
+  }
 });
