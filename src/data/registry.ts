@@ -12,6 +12,7 @@ import type { Dataset } from "./dataset.js";
 import { cdrGenerator } from "./cdr.js";
 import { dcrGenerator } from "./dcr.js";
 import { circleGenerator, peaksGenerator } from "./toys.js";
+import { CLASSIFICATION_GENERATORS } from "./classification-generators.js";
 
 /** Plain JSON-serialisable values: what a manifest records. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -58,7 +59,13 @@ export interface DataGenerator {
   show?(ds: Dataset, sample: number): Promise<TopLevelSpec>;
 }
 
-const BUILTIN: DataGenerator[] = [cdrGenerator, dcrGenerator, circleGenerator, peaksGenerator];
+const BUILTIN: DataGenerator[] = [
+  cdrGenerator,
+  dcrGenerator,
+  circleGenerator,
+  peaksGenerator,
+  ...CLASSIFICATION_GENERATORS,
+];
 
 const table = new Map<string, DataGenerator>();
 for (const g of BUILTIN) table.set(g.name, g);

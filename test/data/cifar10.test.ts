@@ -140,3 +140,40 @@ test("cifar10: rejects truncated files, wrong sizes and bad labels, naming the f
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("cifar10: `data generate cifar10 -p dir=…` and the colour image grid of `data show`", async () => {
+  const { generateDataset } = await import("../../src/data/manifest.js");
+  const { loadDataset } = await import("../../src/data/dataset.js");
+  const { getShowRenderer } = await import("../../src/data/registry.js");
+  const { renderSvg } = await import("../../src/report/vega.js");
+  const root = mkdtempSync(join(tmpdir(), "gnvpro-cifar-"));
+  try {
+    writeCifar(join(root, "bin"));
+    const out = join(root, "out");
+    const r = await generateDataset({
+      generator: "cifar10",
+      out,
+      seed: 1,
+      n: 12,
+      params: { dir: join(root, "bin"), part: "train" },
+    });
+    const idx = r.manifest.info.indices as number[];
+    const ds = loadDataset(out);
+    assert.deepEqual([ds.n, ds.d, ds.q], [12, 3072, 10]);
+    const g = idx[5];
+    assert.equal(ds.C[5 * 10 + (g % 10)], 1);
+    assert.equal(
+      ds.Y[5 * 3072 + 3 + 32 * 4 + 1024 * 2],
+      px(Math.floor(g / PER_BATCH), g % PER_BATCH, 2, 4, 3) / 255,
+    );
+    const svg = await renderSvg(await getShowRenderer("cifar10")!(ds, 0));
+    assert.equal((svg.match(/<image /g) ?? []).length, 12);
+    assert.match(svg, /32×32×3/);
+    await assert.rejects(
+      generateDataset({ generator: "cifar10", out, n: 5, params: { dir: join(root, "none") } }),
+      /CIFAR-10: files not found/,
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -134,3 +134,64 @@ test("hsi-synthetic: calibrated difficulty — the linear softmax classifier lan
   assert.ok(r.test >= 0.55 && r.test <= 0.85, `test accuracy ${r.test}`);
   assert.ok(r.train > r.test, "the classifier fits its training data better than the test data");
 });
+
+test("hsi-synthetic: `data generate indian-pines-synthetic` writes the labelled pixels with a manifest that says SYNTHETIC", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { generateDataset } = await import("../../src/data/manifest.js");
+  const { loadDataset } = await import("../../src/data/dataset.js");
+  const { getShowRenderer } = await import("../../src/data/registry.js");
+  const { renderSvg } = await import("../../src/report/vega.js");
+  const { decodeLabelMap } = await import("../../src/data/show-classification.js");
+  const dir = mkdtempSync(join(tmpdir(), "gnvpro-hsi-"));
+  try {
+    const params = { height: 40, width: 40, bands: 30, counts: [300, 200, 150, 50], calibrate: false };
+    await assert.rejects(
+      generateDataset({ generator: "indian-pines-synthetic", out: dir, seed: 5, params }),
+      /the scene has 700 labelled pixels, so the number of samples must be 700 \(got 10249\)/,
+    );
+    const r = await generateDataset({
+      generator: "indian-pines-synthetic",
+      out: dir,
+      seed: 5,
+      n: 700,
+      params,
+    });
+    const info = r.manifest.info;
+    assert.equal(info.synthetic, true);
+    assert.match(String(info.note), /SYNTHETIC data/);
+    assert.deepEqual(info.counts, [300, 200, 150, 50]);
+    assert.equal(info.background, 1600 - 700);
+    assert.equal(info.calibration, null);
+    const ds = loadDataset(dir);
+    assert.deepEqual([ds.n, ds.d, ds.q], [700, 30, 4]);
+    // samples are the labelled pixels in row-major order, with their raw spectra
+    const scene = generateHsiScene({
+      seed: 5,
+      height: 40,
+      width: 40,
+      bands: 30,
+      counts: [300, 200, 150, 50],
+    });
+    const map = decodeLabelMap(String(info.labelMap), 1600);
+    assert.deepEqual(map, scene.labels);
+    let j = 0;
+    for (let p = 0; p < 1600 && j < 700; p++) {
+      if (scene.labels[p] === 0) continue;
+      assert.equal(ds.C[j * 4 + scene.labels[p] - 1], 1);
+      if (j % 97 === 0)
+        assert.deepEqual(ds.Y.subarray(j * 30, (j + 1) * 30), scene.cube.subarray(p * 30, (p + 1) * 30));
+      j++;
+    }
+    const render = getShowRenderer(ds.name);
+    assert.ok(render !== null);
+    const svg = await renderSvg(await render(ds, 3));
+    assert.match(svg, /SYNTHETIC indian-pines-synthetic: 700 labelled pixels, 30 bands, 4 classes/);
+    assert.match(svg, /data:image\/png;base64,/);
+    assert.match(svg, /mean spectrum per class/);
+    assert.ok(svg.length < 200000, `compact SVG (${svg.length} bytes)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -101,3 +101,42 @@ test("mnist: rejects bad options and broken files with errors naming the file", 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("mnist: `data generate mnist` writes a seeded subset and `data show` draws an image grid", async () => {
+  const { generateDataset } = await import("../../src/data/manifest.js");
+  const { loadDataset } = await import("../../src/data/dataset.js");
+  const { getShowRenderer } = await import("../../src/data/registry.js");
+  const { renderSvg } = await import("../../src/report/vega.js");
+  const dir = mkdtempSync(join(tmpdir(), "gnvpro-mnist-"));
+  try {
+    const r = await generateDataset({
+      generator: "mnist",
+      out: dir,
+      seed: 2,
+      n: 40,
+      params: { part: "test" },
+    });
+    const idx = r.manifest.info.indices as number[];
+    assert.equal(idx.length, 40);
+    const ds = loadDataset(dir);
+    assert.deepEqual([ds.n, ds.d, ds.q], [40, 784, 10]);
+    const raw = readMnist("test");
+    for (const j of [0, 39]) {
+      assert.equal(ds.C[j * 10 + raw.labels[idx[j]]], 1);
+      assert.equal(ds.Y[j * 784 + 406], raw.images[idx[j] * 784 + 406] / 255);
+    }
+    const svg = await renderSvg(await getShowRenderer("mnist")!(ds, 4));
+    assert.match(svg, /mnist: samples 4\.\.39 of 40 \(28×28\)/);
+    assert.equal((svg.match(/<image /g) ?? []).length, 36);
+    await assert.rejects(
+      generateDataset({ generator: "mnist", out: dir, n: 10001, force: true }),
+      /asked for 10001 images, the part holds 10000/,
+    );
+    await assert.rejects(
+      generateDataset({ generator: "mnist", out: dir, params: { part: "val" } }),
+      /mnist: invalid parameters: part/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
