@@ -3,6 +3,7 @@
  * for the objectives), register them in your module and import it here with one line.
  */
 import "./builtin-layer-checks.js";
+import "../objectives/checks.js";
 
 export { listChecks, runChecks } from "./registry.js";
 export type { CheckReport, CheckOutcome } from "./registry.js";

@@ -16,8 +16,8 @@ export function formatReport(r: CheckReport): string {
   const lines = r.outcomes.map((o) => {
     const status = o.pass ? "ok  " : "FAIL";
     if (o.kind === "taylor")
-      return `${status} ${o.name.padEnd(44)} slopes ${fmt(o.slope0)} / ${o.exact ? "exact (linear)" : fmt(o.slope1)}`;
-    return `${status} ${o.name.padEnd(44)} rel. error ${o.relErr === undefined ? "—" : o.relErr.toExponential(2)}`;
+      return `${status} ${o.name.padEnd(52)} slopes ${fmt(o.slope0)} / ${o.exact ? "exact (linear)" : fmt(o.slope1)}`;
+    return `${status} ${o.name.padEnd(52)} rel. error ${o.relErr === undefined ? "—" : o.relErr.toExponential(2)}`;
   });
   const nFail = r.outcomes.filter((o) => !o.pass).length;
   lines.push(`${r.outcomes.length} checks, ${nFail} failed`);
