@@ -4,7 +4,8 @@
  *   2. the Gram matrix of a 64×20000 matrix (dsyrk; dgemm/sgemm with transB "T");
  *   3. the small-product crossover between the addon and the TypeScript GEMM (one thread);
  *   4. the cost of calling OpenBLAS through the addon against calling it from C (bench/gemm_c.c,
- *      compiled here with cc when a compiler and OpenBLAS are available).
+ *      compiled here with cc when a compiler and OpenBLAS are available);
+ *   5. 1 against 2 BLAS threads on a mixed GEMM + JavaScript workload (the CLI default).
  * Prints a table and writes JSON to bench/results/kernels.json (kernels-quick.json with --quick).
  * Timings are the best batch of several (robust to other processes on the machine).
  */
@@ -254,7 +255,7 @@ if (native) {
           const B = rand(n * n, 7);
           let addonS = Infinity;
           let cS = Infinity;
-          for (let r = 0; r < 3; r++) {
+          for (let r = 0; r < (quick ? 2 : 5); r++) {
             if (dtype === "f64") {
               const C = new Float64Array(n * n);
               addonS = Math.min(
@@ -293,6 +294,49 @@ if (native) {
   callNs = time(() => native.dgemm("N", "N", 1, 1, 1, 1, a, 1, a, 1, 0, c, 1)) * 1e9;
   setNativeGemmMinFlops(NATIVE_GEMM_MIN_FLOPS);
   process.stdout.write(`one 1×1×1 dgemm through the interface and the addon: ${callNs.toFixed(0)} ns\n`);
+  // The addon copies nothing, so its whole cost over C is this fixed per-call cost (validation and
+  // Node-API argument conversion): its share of a product is a load-independent bound on the overhead.
+  for (const o of overhead)
+    if (o.dtype === "f64" && o.threads === 1)
+      process.stdout.write(
+        `  = ${((callNs / 1e9 / o.cS) * 100).toFixed(4)}% of a ${o.n}^3 dgemm from C (${(o.cS * 1e3).toFixed(2)} ms)\n`,
+      );
+}
+
+// 5. threads on a mixed workload ----------------------------------------------------------------
+// What training does: a GEMM of a width-64 layer over a batch, then elementwise work in JavaScript.
+interface Mixed {
+  threads: number;
+  width: number;
+  batch: number;
+  ms: number;
+}
+const mixed: Mixed[] = [];
+if (native) {
+  process.stdout.write(`\n== threads on a mixed workload: Z = tanh(K Y), K w×w, Y w×batch, then Kᵀ Z ==\n`);
+  for (const [w, batch] of [
+    [8, 400],
+    [64, 2000],
+    [256, 2000],
+  ]) {
+    const K = rand(w * w, 8);
+    const Y = rand(w * batch, 9);
+    const Z = new Float64Array(w * batch);
+    const V = new Float64Array(w * batch);
+    const step = () => {
+      native.dgemm("N", "N", w, batch, w, 1, K, w, Y, w, 0, Z, w);
+      for (let i = 0; i < Z.length; i++) Z[i] = Math.tanh(Z[i]);
+      native.dgemm("T", "N", w, batch, w, 1, K, w, Z, w, 0, V, w);
+    };
+    for (const t of [1, 2]) {
+      native.setThreads(t);
+      const s = time(step);
+      mixed.push({ threads: t, width: w, batch, ms: s * 1e3 });
+      process.stdout.write(
+        `width ${String(w).padStart(3)} batch ${batch}  ${t} thr  ${(s * 1e3).toFixed(3).padStart(9)} ms\n`,
+      );
+    }
+  }
 }
 
 const result = {
@@ -305,6 +349,7 @@ const result = {
   crossover: { cases: cross, addonWinsFromMnk: crossover, cutoffInUse: NATIVE_GEMM_MIN_FLOPS },
   addonVsC: overhead,
   callOverheadNs: callNs,
+  mixed,
 };
 mkdirSync(join(root, "bench/results"), { recursive: true });
 const file = join(root, "bench/results", quick ? "kernels-quick.json" : "kernels.json");

@@ -14,7 +14,7 @@ import type { Addon } from "./addon.js";
  * GEMMs with m·n·k below this run in TypeScript: the measured crossover (bench/kernels.ts, "crossover"
  * section; docs/DESIGN.md) where the addon call plus OpenBLAS's set-up beats the register-blocked TS kernel.
  */
-export let NATIVE_GEMM_MIN_FLOPS = 8 * 8 * 64;
+export let NATIVE_GEMM_MIN_FLOPS = 6 * 6 * 6;
 
 /** Override the small-product cut-off (the benchmark uses 0 to time the addon on every size). */
 export function setNativeGemmMinFlops(flops: number): void {
