@@ -108,3 +108,28 @@ test("joint: minibatches — the full batch equals the full objective; work unit
   assert.throws(() => obj.batchValueGradient(x, new Int32Array(0)), /empty/);
   assert.throws(() => obj.hessVec(new Float64Array(3)), /expected/);
 });
+
+test("joint: rejected inputs", () => {
+  const net = new TanhMlp(2, 3, 2);
+  const Y = new Float64Array(2 * 4);
+  const C = new Float64Array([1, 0, 0, 1, 1, 0, 0, 1]);
+  const base = { net, Y, C, alphaTheta: 0 };
+  assert.throws(() => new JointObjective({ ...base, loss: "cross-entropy", alphaW: -1 }), /α_W/);
+  assert.throws(() => new JointObjective({ ...base, loss: "logistic", alphaW: 1 }), /q = 1/);
+  assert.throws(
+    () => new JointObjective({ ...base, C: C.map((c) => 2 * c), loss: "cross-entropy", alphaW: 1 }),
+    /sums to/,
+  );
+  assert.throws(
+    () => new JointObjective({ ...base, Y: Y.subarray(1), loss: "least-squares", alphaW: 0 }),
+    /inputs/,
+  );
+  assert.throws(
+    () => new JointObjective({ ...base, loss: "least-squares", alphaW: 0, workScale: 0 }),
+    /workScale/,
+  );
+  const obj = new JointObjective({ ...base, loss: "least-squares", alphaW: 0 });
+  assert.throws(() => obj.hessVec(new Float64Array(obj.dim)), /gradient\(\) first/);
+  assert.throws(() => obj.evaluate(new Float64Array(2)), /expected/);
+  assert.throws(() => obj.join(new Float64Array(1), new Float64Array(6)), /join/);
+});

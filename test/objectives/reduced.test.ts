@@ -300,3 +300,35 @@ test("VarPro on the antisymmetric ResNet surrogate: Taylor and adjoint tests, ti
   );
   assert.ok(a.relErr < 1e-12, `adjoint ${a.relErr}`);
 });
+
+test("VarPro least squares: the SVD route gives the same value, gradient and J_r as Cholesky", () => {
+  const { rng, theta, net, Y, C } = problem("least-squares", 10);
+  const make = (method: "cholesky" | "svd") =>
+    new VarProObjective({
+      net,
+      Y,
+      C,
+      loss: "least-squares",
+      alphaW: 1e-6,
+      alphaTheta: 1e-3,
+      innerLS: { method },
+    });
+  const a = make("cholesky");
+  const b = make("svd");
+  assert.ok(Math.abs(a.evaluate(theta).value - b.evaluate(theta).value) < 1e-14);
+  assert.equal(b.innerStats(theta).method, "svd");
+  const ga = a.gradient(theta);
+  const gb = b.gradient(theta);
+  assert.ok(maxAbsDiff(ga, gb) < 1e-11 * norm(ga));
+  const v = randn(rng, theta.length);
+  const ja = a.residualJvp(v);
+  const jb = b.residualJvp(v);
+  assert.ok(maxAbsDiff(ja, jb) < 1e-10 * norm(ja));
+  const t = taylorTest(
+    (x) => b.residual(x),
+    (dx) => b.residualJvp(dx),
+    theta,
+    v,
+  );
+  assert.ok(t.pass, `slopes ${t.slope0} ${t.slope1}`);
+});
