@@ -8,13 +8,30 @@ export * from "./layers/index.js";
 export { taylorTest, adjointTest, checkLayer, registerCheck, runChecks, listChecks } from "./check/index.js";
 export type { TaylorOptions, TaylorResult, AdjointResult, CheckOutcome, NamedCheck } from "./check/index.js";
 export { COST, WorkCounter } from "./objectives/types.js";
-export type {
-  Evaluation,
-  SmoothObjective,
-  GNObjective,
-  StochasticObjective,
-} from "./objectives/types.js";
+export type { Evaluation, SmoothObjective, GNObjective, StochasticObjective } from "./objectives/types.js";
 export * from "./objectives/index.js";
 // High-level API: train on arrays or a paper experiment, predict, Jacobians, model files.
 export { fit, runExperiment, predict, jacobian, loadModel, Model, PRESETS } from "./api/index.js";
 export type { FitOptions, FitResult, FitSettings, Rows, Preset, Summary, PartMetrics } from "./api/index.js";
+// Classification data: MNIST, CIFAR-10 and Indian Pines loaders, the synthetic hyperspectral scene, splits.
+export { parseIdx, readIdxFile, encodeIdx } from "./data/idx.js";
+export type { IdxArray, IdxType } from "./data/idx.js";
+export { loadMnist, readMnist, mnistDir } from "./data/mnist.js";
+export type { ImageSet, Mnist, MnistOptions } from "./data/mnist.js";
+export { loadCifar10, parseCifar10Batch, readCifar10Batch, resolveCifar10Dir } from "./data/cifar10.js";
+export type { Cifar10, Cifar10Options } from "./data/cifar10.js";
+export { parseMat, readMatFile, matNumeric } from "./data/mat.js";
+export type { MatFile, MatVariable, MatClass } from "./data/mat.js";
+export {
+  loadIndianPines,
+  prepareHsiClassification,
+  INDIAN_PINES_CLASS_NAMES,
+  INDIAN_PINES_COUNTS,
+} from "./data/indian-pines.js";
+export type { HsiScene, HsiSet, HsiClassification, HsiPrepOptions } from "./data/indian-pines.js";
+export { generateHsiScene, HSI_SYNTHETIC_DEFAULTS } from "./data/hsi-synthetic.js";
+export type { HsiSyntheticOptions, HsiSyntheticScene } from "./data/hsi-synthetic.js";
+export { linearSoftmaxAccuracy } from "./data/hsi-synthetic-calibration.js";
+export { classBalancedSplit, randomSplit, oneHot } from "./data/split.js";
+export type { SplitIndices, ClassBalancedSplit } from "./data/split.js";
+export { standardizeColumns, standardizeColumnsInPlace } from "./data/standardize.js";
