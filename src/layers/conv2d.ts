@@ -52,6 +52,118 @@ interface ConvState extends LayerState {
   D: Float64Array | null;
 }
 
+interface Geometry {
+  inC: number;
+  H: number;
+  W: number;
+  Ho: number;
+  Wo: number;
+  k: number;
+  pad: number;
+  hw: number;
+  nIn: number;
+  nOut: number;
+  outC: number;
+}
+
+/**
+ * The data movers of im2col + GEMM. Built twice by a factory (one set for float64 patch buffers,
+ * one for float32) so that each closure sees one array type and V8 keeps its element access
+ * monomorphic.
+ */
+function makeMovers() {
+  return {
+    /** P (ld = hw·nb) ← patches of samples j0 … j0+nb−1 of Y. */
+    im2col(g: Geometry, Y: Float64Array, j0: number, nb: number, P: Arr): void {
+      const { H, W, Ho, Wo, k, pad, hw } = g;
+      const ld = hw * nb;
+      for (let c = 0; c < g.inC; c++)
+        for (let ky = 0; ky < k; ky++)
+          for (let kx = 0; kx < k; kx++) {
+            const col = ((c * k + ky) * k + kx) * ld;
+            const ox0 = Math.max(0, pad - kx);
+            const ox1 = Math.max(ox0, Math.min(Wo, W + pad - kx));
+            for (let jj = 0; jj < nb; jj++) {
+              const yb = (j0 + jj) * g.nIn + c * H * W;
+              for (let oy = 0; oy < Ho; oy++) {
+                const r = col + jj * hw + oy * Wo;
+                const iy = oy + ky - pad;
+                if (iy < 0 || iy >= H) {
+                  for (let ox = 0; ox < Wo; ox++) P[r + ox] = 0;
+                  continue;
+                }
+                for (let ox = 0; ox < ox0; ox++) P[r + ox] = 0;
+                const src = yb + iy * W + kx - pad;
+                for (let ox = ox0; ox < ox1; ox++) P[r + ox] = Y[src + ox];
+                for (let ox = ox1; ox < Wo; ox++) P[r + ox] = 0;
+              }
+            }
+          }
+    },
+    /** dY (samples j0 …) += col2im(dP): the transpose of im2col. */
+    col2im(g: Geometry, dP: Arr, j0: number, nb: number, dY: Float64Array): void {
+      const { H, W, Ho, Wo, k, pad, hw } = g;
+      const ld = hw * nb;
+      for (let c = 0; c < g.inC; c++)
+        for (let ky = 0; ky < k; ky++)
+          for (let kx = 0; kx < k; kx++) {
+            const col = ((c * k + ky) * k + kx) * ld;
+            const ox0 = Math.max(0, pad - kx);
+            const ox1 = Math.min(Wo, W + pad - kx);
+            for (let jj = 0; jj < nb; jj++) {
+              const yb = (j0 + jj) * g.nIn + c * H * W;
+              for (let oy = 0; oy < Ho; oy++) {
+                const iy = oy + ky - pad;
+                if (iy < 0 || iy >= H) continue;
+                const r = col + jj * hw + oy * Wo;
+                const dst = yb + iy * W + kx - pad;
+                for (let ox = ox0; ox < ox1; ox++) dY[dst + ox] += dP[r + ox];
+              }
+            }
+          }
+    },
+    /** out (samples j0 …, nOut rows) ← O (ld × outC) scattered, + per-channel bias. */
+    scatter(g: Geometry, O: Arr, j0: number, nb: number, b: Float64Array | null, out: Float64Array): void {
+      const hw = g.hw;
+      const ld = hw * nb;
+      for (let jj = 0; jj < nb; jj++) {
+        const ob = (j0 + jj) * g.nOut;
+        for (let o = 0; o < g.outC; o++) {
+          const bo = b === null ? 0 : b[o];
+          const src = o * ld + jj * hw;
+          const dst = ob + o * hw;
+          for (let p = 0; p < hw; p++) out[dst + p] = O[src + p] + bo;
+        }
+      }
+    },
+    /** Og (ld × outC) ← D ⊙ U of samples j0 … (D null: U). */
+    gather(g: Geometry, U: Float64Array, D: Float64Array | null, j0: number, nb: number, Og: Arr): void {
+      const hw = g.hw;
+      const ld = hw * nb;
+      for (let jj = 0; jj < nb; jj++) {
+        const ub = (j0 + jj) * g.nOut;
+        for (let o = 0; o < g.outC; o++) {
+          const src = ub + o * hw;
+          const dst = o * ld + jj * hw;
+          if (D === null) for (let p = 0; p < hw; p++) Og[dst + p] = U[src + p];
+          else for (let p = 0; p < hw; p++) Og[dst + p] = D[src + p] * U[src + p];
+        }
+      }
+    },
+    /** Row sums per channel of Og (ld × outC), accumulated into gb. */
+    channelSums(g: Geometry, Og: Arr, ld: number, gb: Float64Array): void {
+      for (let o = 0; o < g.outC; o++) {
+        let acc = 0;
+        for (let r = 0; r < ld; r++) acc += Og[o * ld + r];
+        gb[o] += acc;
+      }
+    },
+  };
+}
+
+const MOVERS_F64 = makeMovers();
+const MOVERS_F32 = makeMovers();
+
 export class Conv2D implements Layer {
   readonly nIn: number;
   readonly nOut: number;
@@ -73,6 +185,8 @@ export class Conv2D implements Layer {
   private readonly pad: number;
   private readonly ckk: number;
   private readonly hw: number;
+  private readonly geo: Geometry;
+  private readonly mv: ReturnType<typeof makeMovers>;
 
   constructor(opts: Conv2DOptions) {
     this.inC = checkPositiveInt(opts.inC, "Conv2D: inC");
@@ -105,6 +219,20 @@ export class Conv2D implements Layer {
     this.nParams = this.ckk * this.outC + (this.bias ? this.outC : 0);
     this.inShape = [this.inC, this.H, this.W];
     this.outShape = [this.outC, this.Ho, this.Wo];
+    this.geo = {
+      inC: this.inC,
+      H: this.H,
+      W: this.W,
+      Ho: this.Ho,
+      Wo: this.Wo,
+      k: this.k,
+      pad: this.pad,
+      hw: this.hw,
+      nIn: this.nIn,
+      nOut: this.nOut,
+      outC: this.outC,
+    };
+    this.mv = this.precision === "f32" ? MOVERS_F32 : MOVERS_F64;
   }
 
   init(theta: Float64Array, rng: Rng): void {
@@ -123,57 +251,6 @@ export class Conv2D implements Layer {
   private views(theta: Float64Array): [Float64Array, Float64Array | null] {
     const nk = this.ckk * this.outC;
     return [theta.subarray(0, nk), this.bias ? theta.subarray(nk, nk + this.outC) : null];
-  }
-
-  /** P (ld = hw·nb) ← patches of samples j0 … j0+nb−1 of Y. */
-  private im2col(Y: Float64Array, j0: number, nb: number, P: Arr): void {
-    const { H, W, Ho, Wo, k, pad, hw } = this;
-    const ld = hw * nb;
-    for (let c = 0; c < this.inC; c++)
-      for (let ky = 0; ky < k; ky++)
-        for (let kx = 0; kx < k; kx++) {
-          const col = ((c * k + ky) * k + kx) * ld;
-          const ox0 = Math.max(0, pad - kx);
-          const ox1 = Math.min(Wo, W + pad - kx);
-          for (let jj = 0; jj < nb; jj++) {
-            const yb = (j0 + jj) * this.nIn + c * H * W;
-            for (let oy = 0; oy < Ho; oy++) {
-              const r = col + jj * hw + oy * Wo;
-              const iy = oy + ky - pad;
-              if (iy < 0 || iy >= H) {
-                P.fill(0, r, r + Wo);
-                continue;
-              }
-              for (let ox = 0; ox < ox0; ox++) P[r + ox] = 0;
-              const src = yb + iy * W + kx - pad;
-              for (let ox = ox0; ox < ox1; ox++) P[r + ox] = Y[src + ox];
-              for (let ox = Math.max(ox1, ox0); ox < Wo; ox++) P[r + ox] = 0;
-            }
-          }
-        }
-  }
-
-  /** dY (samples j0 …) += col2im(dP): the transpose of im2col. */
-  private col2im(dP: Arr, j0: number, nb: number, dY: Float64Array): void {
-    const { H, W, Ho, Wo, k, pad, hw } = this;
-    const ld = hw * nb;
-    for (let c = 0; c < this.inC; c++)
-      for (let ky = 0; ky < k; ky++)
-        for (let kx = 0; kx < k; kx++) {
-          const col = ((c * k + ky) * k + kx) * ld;
-          const ox0 = Math.max(0, pad - kx);
-          const ox1 = Math.min(Wo, W + pad - kx);
-          for (let jj = 0; jj < nb; jj++) {
-            const yb = (j0 + jj) * this.nIn + c * H * W;
-            for (let oy = 0; oy < Ho; oy++) {
-              const iy = oy + ky - pad;
-              if (iy < 0 || iy >= H) continue;
-              const r = col + jj * hw + oy * Wo;
-              const dst = yb + iy * W + kx - pad;
-              for (let ox = ox0; ox < ox1; ox++) dY[dst + ox] += dP[r + ox];
-            }
-          }
-        }
   }
 
   private alloc(len: number): Arr {
@@ -220,21 +297,6 @@ export class Conv2D implements Layer {
     return this.precision === "f32" ? Float32Array.from(Kt) : Kt;
   }
 
-  /** out (samples j0 …, nOut rows) ← O scattered + per-channel bias. */
-  private scatter(O: Arr, j0: number, nb: number, b: Float64Array | null, out: Float64Array): void {
-    const hw = this.hw;
-    const ld = hw * nb;
-    for (let jj = 0; jj < nb; jj++) {
-      const ob = (j0 + jj) * this.nOut;
-      for (let o = 0; o < this.outC; o++) {
-        const bo = b === null ? 0 : b[o];
-        const src = o * ld + jj * hw;
-        const dst = ob + o * hw;
-        for (let p = 0; p < hw; p++) out[dst + p] = O[src + p] + bo;
-      }
-    }
-  }
-
   forward(theta: Float64Array, Y: Float64Array, n: number): ConvState {
     checkForwardArgs("Conv2D", this.nParams, this.nIn, theta, Y, n);
     const [Kt, b] = this.views(theta);
@@ -245,9 +307,9 @@ export class Conv2D implements Layer {
     const K = this.kernelIn(Kt);
     for (let j0 = 0; j0 < n; j0 += nbMax) {
       const nb = Math.min(nbMax, n - j0);
-      this.im2col(Y, j0, nb, P);
+      this.mv.im2col(this.geo, Y, j0, nb, P);
       this.gemmPK(this.hw * nb, P, K, 0, O);
-      this.scatter(O, j0, nb, b, out);
+      this.mv.scatter(this.geo, O, j0, nb, b, out);
     }
     const D = this.act === "identity" ? null : new Float64Array(this.nOut * n);
     applyActivation(this.act, out, null, this.nOut, n, D);
@@ -270,15 +332,15 @@ export class Conv2D implements Layer {
         const nb = Math.min(nbMax, n - j0);
         let beta: 0 | 1 = 0;
         if (dK !== null) {
-          this.im2col(s.Y, j0, nb, P);
+          this.mv.im2col(this.geo, s.Y, j0, nb, P);
           this.gemmPK(this.hw * nb, P, dK, 0, O);
           beta = 1;
         }
         if (dY !== null) {
-          this.im2col(dY, j0, nb, P);
+          this.mv.im2col(this.geo, dY, j0, nb, P);
           this.gemmPK(this.hw * nb, P, K, beta, O);
         }
-        this.scatter(O, j0, nb, db, out);
+        this.mv.scatter(this.geo, O, j0, nb, db, out);
       }
     }
     if (s.D !== null) for (let i = 0; i < out.length; i++) out[i] *= s.D[i];
@@ -308,18 +370,9 @@ export class Conv2D implements Layer {
     for (let j0 = 0; j0 < n; j0 += nbMax) {
       const nb = Math.min(nbMax, n - j0);
       const ld = hw * nb;
-      // gather G = D ⊙ U into Og (ld × outC)
-      for (let jj = 0; jj < nb; jj++) {
-        const ub = (j0 + jj) * this.nOut;
-        for (let o = 0; o < this.outC; o++) {
-          const src = ub + o * hw;
-          const dst = o * ld + jj * hw;
-          if (D === null) for (let p = 0; p < hw; p++) Og[dst + p] = U[src + p];
-          else for (let p = 0; p < hw; p++) Og[dst + p] = D[src + p] * U[src + p];
-        }
-      }
+      this.mv.gather(this.geo, U, D, j0, nb, Og);
       if (gK !== null && gb !== null) {
-        this.im2col(s.Y, j0, nb, P);
+        this.mv.im2col(this.geo, s.Y, j0, nb, P);
         if (f32)
           kern.sgemm(
             "T",
@@ -352,11 +405,7 @@ export class Conv2D implements Layer {
             gK as Float64Array,
             this.ckk,
           );
-        for (let o = 0; o < this.outC; o++) {
-          let acc = 0;
-          for (let r = 0; r < ld; r++) acc += Og[o * ld + r];
-          gb[o] += acc;
-        }
+        this.mv.channelSums(this.geo, Og, ld, gb);
       }
       if (dY !== null) {
         // dP = Og · Ktᵀ (ld × ckk), then col2im
@@ -392,7 +441,7 @@ export class Conv2D implements Layer {
             P as Float64Array,
             ld,
           );
-        this.col2im(P, j0, nb, dY);
+        this.mv.col2im(this.geo, P, j0, nb, dY);
       }
     }
     if (gTheta !== null && gK !== null && gb !== null) {
