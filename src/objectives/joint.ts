@@ -58,7 +58,8 @@ export class JointObjective implements GNObjective, StochasticObjective {
   readonly reg: ThetaRegularizer;
   private readonly Y: Float64Array;
   private readonly C: Float64Array;
-  private readonly workScale: number;
+  /** work units per network pass (b/n for a block objective; read by optimizers, see optimizers/types.ts WorkScaled) */
+  readonly workScale: number;
   private cur: JointState | null = null;
   private lin: JointState | null = null;
 

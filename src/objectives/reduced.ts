@@ -107,7 +107,8 @@ export class VarProObjective implements GNObjective {
   private readonly Y: Float64Array;
   private readonly C: Float64Array;
   private readonly opts: VarProOptions;
-  private readonly workScale: number;
+  /** work units per network pass (b/n for a block objective; read by optimizers, see optimizers/types.ts WorkScaled) */
+  readonly workScale: number;
   private cur: PointState | null = null;
   private lin: PointState | null = null;
   private warmW: Float64Array | null = null;
