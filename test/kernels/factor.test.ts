@@ -138,6 +138,9 @@ for (const K of backends()) {
         [6, 4, 1],
         [4, 6, 2],
         [5, 5, 0],
+        [30, 4, 2],
+        [3, 25, 1],
+        [40, 3, 0],
       ]) {
         const X = randn(rng, m * r);
         const Y = randn(rng, n * r);

@@ -107,6 +107,63 @@ function complete(r: number, c: number, W: Float64Array, cols: number[]): void {
   }
 }
 
+/**
+ * Jacobi preconditioned by a Householder QR when W is much taller than wide (r > 2c): W = Q R, the
+ * Jacobi rotations run on the c×c R (R V = Ū Σ), and W's orthonormal factor is Q [Ū; 0]. Same
+ * results as jacobi() at O(r c²) instead of O(sweeps · r c²).
+ */
+function jacobiTall(r: number, c: number, W: Float64Array, V: Float64Array, sig: Float64Array): void {
+  if (r <= 2 * c) {
+    jacobi(r, c, W, V, sig);
+    return;
+  }
+  const tau = new Float64Array(c);
+  for (let j = 0; j < c; j++) {
+    const cj = j * r;
+    let xn = 0;
+    for (let i = j + 1; i < r; i++) xn += W[cj + i] * W[cj + i];
+    xn = Math.sqrt(xn);
+    const alpha = W[cj + j];
+    if (xn === 0) {
+      tau[j] = 0;
+      continue;
+    }
+    const beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xn);
+    tau[j] = (beta - alpha) / beta;
+    const scale = 1 / (alpha - beta);
+    for (let i = j + 1; i < r; i++) W[cj + i] *= scale;
+    W[cj + j] = beta;
+    // apply H_j = I − τ v vᵀ (v = [1; W[j+1.., j]]) to the columns on the right
+    for (let k = j + 1; k < c; k++) {
+      const ck = k * r;
+      let w = W[ck + j];
+      for (let i = j + 1; i < r; i++) w += W[cj + i] * W[ck + i];
+      w *= tau[j];
+      W[ck + j] -= w;
+      for (let i = j + 1; i < r; i++) W[ck + i] -= w * W[cj + i];
+    }
+  }
+  const R = new Float64Array(c * c);
+  for (let j = 0; j < c; j++) for (let i = 0; i <= j; i++) R[i + j * c] = W[i + j * r];
+  jacobi(c, c, R, V, sig);
+  // W ← Q [Ū; 0], applying H_{c-1} … H_0 to [Ū; 0] (the reflectors' v are below W's diagonal)
+  const Y = new Float64Array(r * c);
+  for (let k = 0; k < c; k++) for (let i = 0; i < c; i++) Y[i + k * r] = R[i + k * c];
+  for (let j = c - 1; j >= 0; j--) {
+    if (tau[j] === 0) continue;
+    const cj = j * r;
+    for (let k = 0; k < c; k++) {
+      const ck = k * r;
+      let w = Y[ck + j];
+      for (let i = j + 1; i < r; i++) w += W[cj + i] * Y[ck + i];
+      w *= tau[j];
+      Y[ck + j] -= w;
+      for (let i = j + 1; i < r; i++) Y[ck + i] -= w * W[cj + i];
+    }
+  }
+  W.set(Y);
+}
+
 /** A = U diag(S) Vᵀ, thin, S descending; A is not modified (the backend contract allows it). */
 export function gesvd(
   m: number,
@@ -129,7 +186,7 @@ export function gesvd(
   else for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) W[i * n + j] = A[j * lda + i];
   const V = new Float64Array(c * c);
   const sig = new Float64Array(c);
-  jacobi(r, c, W, V, sig);
+  jacobiTall(r, c, W, V, sig);
   const order = Array.from({ length: c }, (_, j) => j).sort((x, y) => sig[y] - sig[x] || x - y);
   for (let k = 0; k < c; k++) {
     const j = order[k];
