@@ -175,6 +175,14 @@ function svdRoute(
       const Kk = kernels();
       const XU = new Float64Array(rows * p);
       Kk.dgemm("N", "N", rows, p, m1, 1, X, rows, U, m1, 0, XU, rows);
+      if (p < m1 && alphaW > 0) {
+        // fewer samples than features: M = U Σ² Uᵀ + α I has the eigenvalue α on range(U)⊥, so
+        // X M⁻¹ = X U diag(1/(σ²+α)) Uᵀ + (X − X U Uᵀ)/α
+        Kk.dgemm("N", "T", rows, m1, p, -1 / alphaW, XU, rows, U, m1, 1 / alphaW, X, rows);
+        for (let i = 0; i < p; i++) for (let a = 0; a < rows; a++) XU[a + i * rows] *= d[i];
+        Kk.dgemm("N", "T", rows, m1, p, 1, XU, rows, U, m1, 1, X, rows);
+        return;
+      }
       for (let i = 0; i < p; i++) for (let a = 0; a < rows; a++) XU[a + i * rows] *= d[i];
       Kk.dgemm("N", "T", rows, m1, p, 1, XU, rows, U, m1, 0, X, rows);
     },

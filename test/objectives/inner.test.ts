@@ -277,3 +277,26 @@ test("CE inner Hessian: the explicit matrix (any sample chunking) equals the mat
     }
   }
 });
+
+test("LS inner with fewer samples than features (α_W > 0): SVD and Cholesky agree, factor included", () => {
+  const rng = new Rng(61);
+  const m = 6;
+  const n = 4;
+  const q = 2;
+  const Z = randn(rng, m * n);
+  const C = randn(rng, q * n);
+  const a = solveInnerLS(Z, m, n, C, q, 0.1, { method: "cholesky" });
+  const b = solveInnerLS(Z, m, n, C, q, 0.1, { method: "svd" });
+  assert.ok(maxAbsDiff(a.W, b.W) < 1e-13);
+  const X = randn(rng, 3 * (m + 1));
+  const Xa = X.slice();
+  const Xb = X.slice();
+  a.factor.solveInPlace(Xa);
+  b.factor.solveInPlace(Xb);
+  assert.ok(maxAbsDiff(Xa, Xb) < 1e-12 * norm(Xa));
+  // α_W = 0: the minimum-norm interpolant, rank n
+  const c = solveInnerLS(Z, m, n, C, q, 0);
+  assert.equal(c.method, "svd");
+  assert.equal(c.rank, n);
+  assert.ok(norm(innerGradient("least-squares", c.W, Z, m, n, C, q, 0)) < 1e-13);
+});
