@@ -253,19 +253,23 @@ export class VarProObjective implements GNObjective {
     return g;
   }
 
-  /** W(θ) (q × (m+1), last column the bias); evaluates θ like evaluate(). */
+  /**
+   * W(θ) (q × (m+1), last column the bias). Like all read-outs for reports (`outputs`, `innerStats`,
+   * `predict`) it costs no work units (GNVPRO.md §4: metrics are free): from the cache when θ is
+   * cached, else computed without charging and without touching the cache.
+   */
   weights(x: Float64Array): Float64Array {
-    return this.state(x).W.slice();
+    return this.peek(x).W.slice();
   }
 
-  /** Outputs S = W(θ) Ẑ(θ) on the training data (q × n); evaluates θ like evaluate(). */
+  /** Outputs S = W(θ) Ẑ(θ) on the training data (q × n); free, see weights(). */
   outputs(x: Float64Array): Float64Array {
-    return this.state(x).S.slice();
+    return this.peek(x).S.slice();
   }
 
-  /** Statistics of the inner solve at θ (evaluates θ like evaluate()). */
+  /** Statistics of the inner solve at θ; free, see weights(). */
   innerStats(x: Float64Array): InnerStats {
-    return { ...this.state(x).inner };
+    return { ...this.peek(x).inner };
   }
 
   /** Statistics of the most recently computed inner solve, or null before the first evaluation. */
@@ -290,11 +294,7 @@ export class VarProObjective implements GNObjective {
     const nIn = this.net.nIn;
     if (Ynew.length % nIn !== 0) throw new Error(`VarProObjective.predict: inputs are not ${nIn} × n`);
     const nNew = Ynew.length / nIn;
-    let Wx = W;
-    if (Wx === undefined) {
-      const cached = this.find(x);
-      Wx = (cached ?? this.compute(x, false)).W;
-    }
+    const Wx = W ?? this.peek(x).W;
     if (Wx.length !== q * (m + 1)) throw new Error(`VarProObjective.predict: W must be ${q}×${m + 1}`);
     const Z = this.net.forward(x.slice(), Ynew, nNew).out;
     const S = new Float64Array(q * nNew);
@@ -352,6 +352,13 @@ export class VarProObjective implements GNObjective {
     this.net.vjp(st.net as LayerState, dZ, g, false);
     this.work.add(this.workScale);
     return g;
+  }
+
+  /** The cached state at θ, or one computed without charging and without caching. */
+  private peek(x: Float64Array): PointState {
+    if (x.length !== this.dim)
+      throw new Error(`VarProObjective: θ must have ${this.dim} entries, got ${x.length}`);
+    return this.find(x) ?? this.compute(x, false);
   }
 
   private find(x: Float64Array): PointState | null {

@@ -235,6 +235,13 @@ test("VarPro: work units (GNVPRO.md §4) and caching of the forward pass", () =>
   const S = obj.predict(theta, randn(rng, 3 * 7));
   assert.equal(S.length, obj.q * 7);
   assert.equal(w(), 12);
+  // read-outs at a point that is not cached are free too and do not evict the cache
+  const p3 = axpyNew(theta, -0.3, v);
+  obj.weights(p3);
+  obj.outputs(p3);
+  assert.equal(w(), 12);
+  obj.gradient(p2);
+  assert.equal(w(), 12);
   const st = obj.innerStats(p2);
   assert.equal(st.method, "newton-cholesky");
   assert.ok(st.converged && st.gradNorm <= 1e-13);
