@@ -220,3 +220,37 @@ test("indian-pines: prepareHsiClassification removes background, standardises pi
     /label 4 at pixel 65 not in 0\.\.3/,
   );
 });
+
+test("indian-pines: `data generate indian-pines -p dir=…` writes the labelled pixels; `data show` draws the scene", async () => {
+  const { generateDataset } = await import("../../src/data/manifest.js");
+  const { loadDataset } = await import("../../src/data/dataset.js");
+  const { getShowRenderer } = await import("../../src/data/registry.js");
+  const { renderSvg } = await import("../../src/report/vega.js");
+  const dir = mkdtempSync(join(tmpdir(), "gnvpro-ip-"));
+  try {
+    writeScene(dir);
+    const out = join(dir, "out");
+    await assert.rejects(
+      generateDataset({ generator: "indian-pines", out, params: { dir } }),
+      /the scene has 18 labelled pixels, so the number of samples must be 18 \(got 10249\)/,
+    );
+    const r = await generateDataset({ generator: "indian-pines", out, n: 18, params: { dir } });
+    assert.equal(r.manifest.info.synthetic, false);
+    assert.deepEqual(r.manifest.info.counts, [8, 6, 4]);
+    const ds = loadDataset(out);
+    assert.deepEqual([ds.n, ds.d, ds.q], [18, B, 3]);
+    // sample 2 is the third labelled pixel in row-major order: (0, 2), class 2
+    assert.deepEqual(Array.from(ds.Y.subarray(2 * B, 3 * B)), [val(0, 2, 0), val(0, 2, 1), val(0, 2, 2)]);
+    assert.deepEqual(Array.from(ds.C.subarray(6, 9)), [0, 1, 0]);
+    const svg = await renderSvg(await getShowRenderer("indian-pines")!(ds, 2));
+    assert.match(svg, /indian-pines: 18 labelled pixels, 3 bands, 3 classes/);
+    assert.doesNotMatch(svg, /SYNTHETIC/);
+    assert.match(svg, /sample 2 at row 0, col 2/);
+    await assert.rejects(
+      generateDataset({ generator: "indian-pines", out, n: 18, params: {} }),
+      /indian-pines: invalid parameters: dir/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
