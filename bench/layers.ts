@@ -6,10 +6,12 @@
  *   - the CIFAR CNN (32×32×3, conv5 32, pool, conv5 64, global pool) on 16 samples, f64 and f32
  *   - elementwise tanh: Math.tanh against fastTanh (ns per element)
  * Each backend runs in its own process (GNVPRO_BACKEND); the parent prints a table and writes
- * bench/results/layers.json. Timings are the best batch of several.
+ * bench/results/layers.json. Timings are the best batch of several, wall-clock and CPU time (the
+ * latter, with GNVPRO_THREADS=1, is the figure to trust on a machine shared with other work).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { kernels } from "../src/kernels/index.js";
 import { fastTanh } from "../src/layers/activations.js";
@@ -22,8 +24,10 @@ const MIN_TIME = quick ? 0.05 : 0.3;
 const BATCHES = quick ? 3 : 5;
 const root = new URL("..", import.meta.url).pathname;
 
-/** Best milliseconds per call over BATCHES batches of at least MIN_TIME each. */
-function time(fn: () => void): number {
+/** Best milliseconds per call over BATCHES batches of at least MIN_TIME each: wall-clock time, and
+ *  the process's CPU time (all threads), which is robust to other processes on a loaded machine
+ *  when BLAS runs one thread (GNVPRO_THREADS=1). */
+function time(fn: () => void): { wall: number; cpu: number } {
   fn();
   let reps = 1;
   for (let guard = 0; guard < 30; guard++) {
@@ -32,21 +36,30 @@ function time(fn: () => void): number {
     if ((performance.now() - t0) / 1000 >= MIN_TIME) break;
     reps *= 2;
   }
-  let best = Infinity;
+  let wall = Infinity;
+  let cpu = Infinity;
   for (let b = 0; b < BATCHES; b++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let r = 0; r < reps; r++) fn();
-    best = Math.min(best, (performance.now() - t0) / reps);
+    wall = Math.min(wall, (performance.now() - t0) / reps);
+    const c = process.cpuUsage(c0);
+    cpu = Math.min(cpu, (c.user + c.system) / 1000 / reps);
   }
-  return best;
+  return { wall, cpu };
 }
 
 interface Row {
   name: string;
   n: number;
+  /** wall-clock ms */
   forwardMs: number;
   jvpMs: number;
   vjpMs: number;
+  /** CPU ms (all threads) */
+  forwardCpuMs: number;
+  jvpCpuMs: number;
+  vjpCpuMs: number;
 }
 
 function benchNet(name: string, net: Layer, n: number): Row {
@@ -57,11 +70,20 @@ function benchNet(name: string, net: Layer, n: number): Row {
   const dTheta = rng.fillNormal(new Float64Array(net.nParams));
   const U = rng.fillNormal(new Float64Array(net.nOut * n));
   const g = new Float64Array(net.nParams);
-  const forwardMs = time(() => void net.forward(theta, Y, n));
+  const f = time(() => void net.forward(theta, Y, n));
   const st = net.forward(theta, Y, n);
-  const jvpMs = time(() => void net.jvp(st, dTheta, null));
-  const vjpMs = time(() => void net.vjp(st, U, g, false));
-  return { name, n, forwardMs, jvpMs, vjpMs };
+  const j = time(() => void net.jvp(st, dTheta, null));
+  const v = time(() => void net.vjp(st, U, g, false));
+  return {
+    name,
+    n,
+    forwardMs: f.wall,
+    jvpMs: j.wall,
+    vjpMs: v.wall,
+    forwardCpuMs: f.cpu,
+    jvpCpuMs: j.cpu,
+    vjpCpuMs: v.cpu,
+  };
 }
 
 function tanhBench(): { mathTanhNs: number; fastTanhNs: number } {
@@ -70,10 +92,10 @@ function tanhBench(): { mathTanhNs: number; fastTanhNs: number } {
   const y = new Float64Array(N);
   const a = time(() => {
     for (let i = 0; i < N; i++) y[i] = Math.tanh(x[i]);
-  });
+  }).cpu;
   const b = time(() => {
     for (let i = 0; i < N; i++) y[i] = fastTanh(x[i]);
-  });
+  }).cpu;
   return { mathTanhNs: (a * 1e6) / N, fastTanhNs: (b * 1e6) / N };
 }
 
@@ -112,13 +134,15 @@ function parent(): void {
       tanh: { mathTanhNs: number; fastTanhNs: number };
     };
     results.push(res);
-    process.stdout.write(`\nbackend ${res.backend} (${res.blas.name}, ${res.blas.threads} threads)\n`);
+    process.stdout.write(
+      `\nbackend ${res.backend} (${res.blas.name}, ${res.blas.threads} threads; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)\n`,
+    );
     process.stdout.write(
       `${"network".padEnd(28)} ${"n".padStart(5)} ${"forward".padStart(9)} ${"JVP".padStart(9)} ${"VJP".padStart(9)}  (ms)\n`,
     );
     for (const row of res.rows)
       process.stdout.write(
-        `${row.name.padEnd(28)} ${String(row.n).padStart(5)} ${row.forwardMs.toFixed(3).padStart(9)} ${row.jvpMs.toFixed(3).padStart(9)} ${row.vjpMs.toFixed(3).padStart(9)}\n`,
+        `${row.name.padEnd(28)} ${String(row.n).padStart(5)} ${row.forwardMs.toFixed(3).padStart(9)} ${row.jvpMs.toFixed(3).padStart(9)} ${row.vjpMs.toFixed(3).padStart(9)} | ${row.forwardCpuMs.toFixed(2)} ${row.jvpCpuMs.toFixed(2)} ${row.vjpCpuMs.toFixed(2)}\n`,
       );
     process.stdout.write(
       `tanh: Math.tanh ${res.tanh.mathTanhNs.toFixed(1)} ns, fastTanh ${res.tanh.fastTanhNs.toFixed(1)} ns per element\n`,
