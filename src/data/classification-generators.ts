@@ -135,6 +135,7 @@ export const hsiSyntheticGenerator: DataGenerator = {
         valAccuracy: round4(c.val),
         testAccuracy: round4(c.test),
         target: "test accuracy between 0.55 and 0.85",
+        testConfusion: c.confusion,
         newtonSteps: c.iterations,
         converged: c.converged,
         seconds: round4((performance.now() - t0) / 1000),

@@ -19,6 +19,8 @@ export interface LinearSoftmaxCalibration {
   nTrain: number;
   nVal: number;
   nTest: number;
+  /** Test-set confusion counts: confusion[true][predicted]. */
+  confusion: number[][];
   /** Newton steps of the inner solver and whether it met its tolerance. */
   iterations: number;
   converged: boolean;
@@ -48,7 +50,8 @@ export function linearSoftmaxAccuracy(
     tol: opts.tol ?? 1e-8,
     maxIter: 100,
   });
-  const acc = (set: HsiSet): number => {
+  const confusion = Array.from({ length: q }, () => new Array<number>(q).fill(0));
+  const acc = (set: HsiSet, record = false): number => {
     if (set.n === 0) return NaN;
     let hits = 0;
     const s = new Float64Array(q);
@@ -62,18 +65,20 @@ export function linearSoftmaxAccuracy(
       let best = 0;
       for (let a = 1; a < q; a++) if (s[a] > s[best]) best = a;
       if (best === set.labels[j]) hits++;
+      if (record) confusion[set.labels[j]][best]++;
     }
     return hits / set.n;
   };
   return {
     train: acc(tr),
     val: acc(data.val),
-    test: acc(data.test),
+    test: acc(data.test, true),
     alphaW,
     splitSeed: seed,
     nTrain: tr.n,
     nVal: data.val.n,
     nTest: data.test.n,
+    confusion,
     iterations: res.iterations,
     converged: res.converged,
   };

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { generateHsiScene, HSI_SYNTHETIC_DEFAULTS } from "../../src/data/hsi-synthetic.js";
 import { linearSoftmaxAccuracy } from "../../src/data/hsi-synthetic-calibration.js";
 import { INDIAN_PINES_CLASS_NAMES, INDIAN_PINES_COUNTS } from "../../src/data/indian-pines.js";
+import { standardizeColumns } from "../../src/data/standardize.js";
 
 /** Number of 4-connected components of each label. */
 function components(labels: Int32Array, H: number, W: number, K: number): number[] {
@@ -34,7 +35,8 @@ function components(labels: Int32Array, H: number, W: number, K: number): number
   return out;
 }
 
-const scene = generateHsiScene({ seed: 0 });
+// the default seed of `gnvpro data generate` and of the experiments
+const scene = generateHsiScene({ seed: 1 });
 
 test("hsi-synthetic: the real scene's shape, class names and exact per-class counts", () => {
   assert.deepEqual([scene.height, scene.width, scene.bands], [145, 145, 220]);
@@ -70,13 +72,15 @@ test("hsi-synthetic: fields are contiguous regions", () => {
 
 test("hsi-synthetic: the corn and soybean variants are spectrally close, woods far", () => {
   const B = scene.bands;
+  /** Mean of the per-pixel standardised spectra of class k (what a classifier sees). */
   const mean = (k: number): Float64Array => {
     const m = new Float64Array(B);
     let n = 0;
     for (let p = 0; p < scene.labels.length; p++)
       if (scene.labels[p] === k) {
         n++;
-        for (let b = 0; b < B; b++) m[b] += scene.cube[b + B * p];
+        const x = standardizeColumns(scene.cube.slice(p * B, (p + 1) * B), B, 1);
+        for (let b = 0; b < B; b++) m[b] += x[b];
       }
     return m.map((v) => v / n);
   };
@@ -87,11 +91,18 @@ test("hsi-synthetic: the corn and soybean variants are spectrally close, woods f
   const soyNotill = mean(10);
   const soyMintill = mean(11);
   const woods = mean(14);
-  assert.ok(dist(cornNotill, cornMintill) < 0.5 * dist(cornNotill, woods));
-  assert.ok(dist(soyNotill, soyMintill) < 0.5 * dist(soyNotill, woods));
-  // vegetation: red edge, NIR (≈ 850 nm) well above red (≈ 670 nm)
+  assert.ok(dist(cornNotill, cornMintill) < 0.6 * dist(cornNotill, woods));
+  assert.ok(dist(soyNotill, soyMintill) < 0.6 * dist(soyNotill, woods));
+  // vegetation: red edge, NIR (≈ 850 nm) well above red (≈ 670 nm) in the raw values
   const band = (nm: number): number => Math.round(((nm - 400) / 2100) * 219);
-  assert.ok(woods[band(850)] > 3 * woods[band(670)]);
+  let nir = 0;
+  let red = 0;
+  for (let p = 0; p < scene.labels.length; p++)
+    if (scene.labels[p] === 14) {
+      nir += scene.cube[band(850) + B * p];
+      red += scene.cube[band(670) + B * p];
+    }
+  assert.ok(nir > 3 * red);
 });
 
 test("hsi-synthetic: seeded and deterministic", () => {
@@ -127,12 +138,30 @@ test("hsi-synthetic: rejects impossible layouts and bad parameters", () => {
   );
 });
 
-test("hsi-synthetic: calibrated difficulty — the linear softmax classifier lands between 55% and 85% test accuracy", () => {
-  const r = linearSoftmaxAccuracy(scene, { seed: 0 });
+test("hsi-synthetic: calibrated difficulty — the linear softmax classifier lands between 55% and 85% test accuracy (default seed 1)", () => {
+  const r = linearSoftmaxAccuracy(scene, { seed: 1 });
   assert.equal(r.converged, true);
   assert.deepEqual([r.nTrain, r.nVal, r.nTest], [2957, 6560, 732]);
   assert.ok(r.test >= 0.55 && r.test <= 0.85, `test accuracy ${r.test}`);
   assert.ok(r.train > r.test, "the classifier fits its training data better than the test data");
+  // the confusable groups: most test errors on corn/soybean pixels stay among corn/soybean classes
+  const group = [1, 2, 3, 9, 10, 11]; // 0-based: Corn-notill, Corn-mintill, Corn, Soybean-notill, -mintill, -clean
+  let errors = 0;
+  let inGroup = 0;
+  for (const t of group)
+    for (let p = 0; p < 16; p++)
+      if (p !== t) {
+        errors += r.confusion[t][p];
+        if (group.includes(p)) inGroup += r.confusion[t][p];
+      }
+  assert.ok(
+    errors > 0 && inGroup > 0.6 * errors,
+    `${inGroup} of ${errors} corn/soybean errors within the group`,
+  );
+  assert.equal(
+    r.confusion.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0),
+    r.nTest,
+  );
 });
 
 test("hsi-synthetic: `data generate indian-pines-synthetic` writes the labelled pixels with a manifest that says SYNTHETIC", async () => {
