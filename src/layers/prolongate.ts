@@ -24,7 +24,9 @@ export function isProlongable(layer: Layer): boolean {
   return false;
 }
 
-/** Prolongate a network and its θ; elements that are not time-dependent are kept as they are. */
+/** Prolongate a network and its θ. Only `AntisymResNet` (weights piecewise linear in time) is
+ *  refined; every other element, `ResidualEuler` included (one weight set per Euler step, no
+ *  interpolation defined), is kept as it is. */
 export function prolongate(net: Layer, theta: Float64Array): Prolongated {
   if (theta.length !== net.nParams)
     throw new Error(`prolongate: theta has length ${theta.length}, expected nParams = ${net.nParams}`);
