@@ -35,7 +35,13 @@ export interface CGSegment {
 }
 
 export type CGStop =
-  "converged" | "boundary" | "negative-curvature" | "max-iterations" | "budget" | "non-finite";
+  | "converged"
+  | "model-stalled"
+  | "boundary"
+  | "negative-curvature"
+  | "max-iterations"
+  | "budget"
+  | "non-finite";
 
 /** The full Steihaug path: plain data, kept in the trust-region state across rejections. */
 export interface CGPath {
@@ -56,6 +62,11 @@ export interface SteihaugOptions {
   maxIterations: number;
   /** forcing term η: stop when ‖H s + g‖ ≤ η ‖g‖ */
   tolerance: number;
+  /**
+   * Model-decrease test (Nash & Sofer 1990): stop when k·(m_{k−1} − m_k) ≤ c·|m_k|, i.e. when the
+   * last iteration gained less than the fraction c/k of the total model decrease. 0 disables it.
+   */
+  modelTolerance?: number;
   /** asked before every H·v; returning false stops CG with reason "budget" */
   canAfford?: () => boolean;
 }
@@ -133,6 +144,7 @@ export function steihaugCG(
       ss,
     });
     if (nextNorm >= radius) return path("boundary", null, m);
+    const mPrev = m;
     m = m + alpha * slope + 0.5 * alpha * alpha * kappa;
     axpy(alpha, Hp, r);
     s = next;
@@ -141,6 +153,8 @@ export function steihaugCG(
     const beta = rrNew / rr;
     rr = rrNew;
     if (Math.sqrt(rr) <= opts.tolerance * gNorm) return path("converged", s, m);
+    const c = opts.modelTolerance ?? 0;
+    if (c > 0 && (k + 1) * (mPrev - m) <= c * Math.abs(m)) return path("model-stalled", s, m);
     for (let i = 0; i < n; i++) p[i] = -r[i] + beta * p[i];
   }
   return path("max-iterations", s, m);

@@ -44,6 +44,8 @@ export interface TrustRegionOptions {
   krylovMaxIterations: number;
   /** forcing term: fixed η (reference 1e-2) or Eisenstat–Walker */
   forcing: ForcingOptions;
+  /** Nash–Sofer model-decrease stopping of CG, c (0 = off); see steihaug.ts */
+  krylovModelTolerance: number;
   /** initial radius; "gn-step" = the norm of the first untruncated GN step (4.3) */
   initialRadius: number | "gn-step";
   /** stop with "radius-collapsed" when Δ falls below this */
@@ -62,6 +64,7 @@ export const DEFAULT_TRUST_REGION: TrustRegionOptions = {
   gradAtol: 0,
   gradRtol: 0,
   krylovMaxIterations: 20,
+  krylovModelTolerance: 0,
   forcing: DEFAULT_FORCING,
   initialRadius: "gn-step",
   minRadius: 1e-14,
@@ -249,6 +252,7 @@ export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
       const path = steihaugCG((v) => obj.hessVec(v), st.g, st.radius, {
         maxIterations: o.krylovMaxIterations,
         tolerance: st.eta,
+        modelTolerance: o.krylovModelTolerance,
         canAfford: () => affordable(COST.hessVec + trialCost),
       });
       krylov = path.iterations;

@@ -177,11 +177,13 @@ export class Rosenbrock extends ResidualObjective {
 
 /** Binary logistic regression with bias and L2: f(x) = (1/n) Σ [log(1 + e^{s_i}) − c_i s_i] + (α/2)‖x‖², s = X̂ᵀx. */
 export class Logistic implements GNObjective, StochasticObjective {
-  readonly work = new WorkCounter();
+  readonly work: WorkCounter;
   readonly dim: number;
   readonly nSamples: number;
   readonly X: Float64Array; // (d+1) × n, last row ones
   readonly c: Float64Array;
+  /** work units per pass (b/n for a block of a larger set) */
+  readonly scale: number;
   private cx: Float64Array | null = null;
   private cs: Float64Array | null = null;
   private lin: Float64Array | null = null;
@@ -191,9 +193,26 @@ export class Logistic implements GNObjective, StochasticObjective {
     d: number,
     seed: number,
     readonly alpha = 1e-2,
+    /** build a block: the samples `idx` of `parent`, charging `scale` per pass into `work` */
+    view?: { parent: Logistic; idx: Int32Array; work: WorkCounter; scale: number },
   ) {
-    const rng = new Rng(seed);
     this.dim = d + 1;
+    if (view) {
+      const { parent, idx } = view;
+      this.nSamples = idx.length;
+      this.X = new Float64Array(this.dim * idx.length);
+      this.c = new Float64Array(idx.length);
+      idx.forEach((i, k) => {
+        this.X.set(parent.X.subarray(i * this.dim, (i + 1) * this.dim), k * this.dim);
+        this.c[k] = parent.c[i];
+      });
+      this.work = view.work;
+      this.scale = view.scale;
+      return;
+    }
+    this.work = new WorkCounter();
+    this.scale = 1;
+    const rng = new Rng(seed);
     this.nSamples = n;
     this.X = new Float64Array(this.dim * n);
     this.c = new Float64Array(n);
@@ -246,7 +265,7 @@ export class Logistic implements GNObjective, StochasticObjective {
   }
   evaluate(x: Float64Array): Evaluation {
     if (!same(this.cx, x)) {
-      this.work.add(COST.value);
+      this.work.add(COST.value * this.scale);
       this.cx = Float64Array.from(x);
       this.cs = this.scores(this.cx, this.all());
     }
@@ -254,7 +273,7 @@ export class Logistic implements GNObjective, StochasticObjective {
   }
   gradient(x: Float64Array): Float64Array {
     this.evaluate(x);
-    this.work.add(COST.gradient);
+    this.work.add(COST.gradient * this.scale);
     this.lin = Float64Array.from(x);
     this.w = Float64Array.from(this.cs!, (s) => {
       const p = 1 / (1 + Math.exp(-s));
@@ -264,7 +283,7 @@ export class Logistic implements GNObjective, StochasticObjective {
   }
   hessVec(v: Float64Array): Float64Array {
     if (this.w === null) throw new Error("hessVec before gradient");
-    this.work.add(COST.hessVec);
+    this.work.add(COST.hessVec * this.scale);
     const n = this.nSamples;
     const out = new Float64Array(this.dim);
     for (let i = 0; i < n; i++) {
