@@ -111,7 +111,10 @@ export class VarProObjective implements GNObjective {
   readonly workScale: number;
   private cur: PointState | null = null;
   private lin: PointState | null = null;
-  private warmW: Float64Array | null = null;
+  /** warm start set by setWarmStart, used by the next charged solve */
+  private warmOverride: Float64Array | "cold" | null = null;
+  /** W of the last charged solve that ended finite */
+  private lastW: Float64Array | null = null;
 
   constructor(options: VarProOptions) {
     const { net, Y, C, loss } = options;
@@ -277,11 +280,16 @@ export class VarProObjective implements GNObjective {
     return this.cur === null ? null : { ...this.cur.inner };
   }
 
-  /** Set (or clear, with null) the warm start of the next cross-entropy inner solve. */
+  /**
+   * Warm start of the cross-entropy inner solves. By default a solve starts from W at the
+   * linearisation point (the previous outer iterate, GNVPRO.md §2b), else from the last solution.
+   * setWarmStart(W) overrides that for the next solve (e.g. W from the previous multilevel level);
+   * setWarmStart(null) makes the next solve start from W = 0.
+   */
   setWarmStart(W: Float64Array | null): void {
     if (W !== null && W.length !== this.q * (this.m + 1))
       throw new Error(`VarProObjective.setWarmStart: W must be ${this.q}×${this.m + 1}, got ${W.length}`);
-    this.warmW = W === null ? null : W.slice();
+    this.warmOverride = W === null ? "cold" : W.slice();
   }
 
   /**
@@ -452,7 +460,10 @@ export class VarProObjective implements GNObjective {
         grad: null,
       };
     }
-    const warm = this.opts.warmStart === false ? null : this.warmW;
+    const warm =
+      this.opts.warmStart === false || this.warmOverride === "cold"
+        ? null
+        : (this.warmOverride ?? (this.lin !== null && this.lin.loss !== null ? this.lin.W : this.lastW));
     const res = solveInnerCEHat(Zhat, m1, n, C, q, this.alphaW, {
       ...this.opts.innerCE,
       loss: this.loss,
@@ -460,7 +471,10 @@ export class VarProObjective implements GNObjective {
       targetsChecked: true,
     });
     const ms = performance.now() - t0;
-    if (charge && allFinite(res.W) && Number.isFinite(res.value)) this.warmW = res.W.slice();
+    if (charge) {
+      this.warmOverride = null;
+      if (allFinite(res.W) && Number.isFinite(res.value)) this.lastW = res.W;
+    }
     const ok = Number.isFinite(res.value);
     return {
       theta,

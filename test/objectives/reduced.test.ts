@@ -339,3 +339,21 @@ test("VarPro least squares: the SVD route gives the same value, gradient and J_r
   );
   assert.ok(t.pass, `slopes ${t.slope0} ${t.slope1}`);
 });
+
+test("VarPro cross-entropy: warm starts from the linearisation point, overrides, cold start", () => {
+  const { rng, theta, obj } = problem("cross-entropy", 12);
+  obj.evaluate(theta);
+  assert.equal(obj.lastInnerStats()?.coldStart, true);
+  obj.gradient(theta);
+  const v = randn(rng, theta.length);
+  obj.evaluate(axpyNew(theta, 1e-3, v));
+  const near = obj.lastInnerStats();
+  assert.ok(near !== null && near.coldStart === false && near.converged);
+  obj.setWarmStart(null);
+  obj.evaluate(axpyNew(theta, 2e-3, v));
+  assert.equal(obj.lastInnerStats()?.coldStart, true);
+  obj.setWarmStart(obj.weights(theta));
+  obj.evaluate(axpyNew(theta, 3e-3, v));
+  assert.equal(obj.lastInnerStats()?.coldStart, false);
+  assert.throws(() => obj.setWarmStart(new Float64Array(2)), /setWarmStart/);
+});
