@@ -35,12 +35,22 @@ export async function loadPresetData(p: Preset, s: Settings, hooks: PresetDataHo
     case "dcr":
     case "circle":
     case "peaks": {
-      // loaded on demand: the CLI starts fast and user-data runs never touch the generators
+      // loaded on demand: the CLI starts fast and user-data runs never touch the generators.
+      // Generated sets are cached (keyed by generator, parameters, n and seed) under
+      // $GNVPRO_DATA_CACHE or ./data-cache, so a DCR set is generated once.
       const { getGenerator } = await import("../data/registry.js");
+      const { ensureCachedDataset } = await import("../data/manifest.js");
+      const { loadDataset } = await import("../data/dataset.js");
       const g = getGenerator(p.name);
       const n = s.n ?? g.defaultN;
-      const params = g.resolveParams({});
-      const set = await g.generate(params, n, s.seed, { onProgress: hooks.onProgress });
+      const root = process.env.GNVPRO_DATA_CACHE ?? "data-cache";
+      const gen = await ensureCachedDataset(root, {
+        generator: p.name,
+        n,
+        seed: s.seed,
+        onProgress: hooks.onProgress,
+      });
+      const set = loadDataset(gen.dir);
       let C = set.C;
       let q = set.q;
       let classes: number[] | undefined;
@@ -63,7 +73,7 @@ export async function loadPresetData(p: Preset, s: Settings, hooks: PresetDataHo
         classes,
         inShape: [set.d],
         ...parts,
-        provenance: `generated ${p.name} data (${g.name} generator v${g.version}, ${n} samples, seed ${s.seed})`,
+        provenance: `generated ${p.name} data (${g.name} generator v${g.version}, ${n} samples, seed ${s.seed}; ${gen.dir})`,
       };
     }
     case "indian-pines": {

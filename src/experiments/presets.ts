@@ -137,8 +137,9 @@ export const PRESETS: Record<PresetName, Preset> = {
       split: [0.8, 0.2, 0],
       alphaTheta: 1e-4,
       alphaW: 5e-3,
-      budget: 20,
-      maxIter: 1000,
+      // block-sampled GNvpro is bounded by its epochs; the budget is only a safety net
+      budget: 100000,
+      maxIter: 100000,
       krylovMaxIter: 30,
       krylovTol: 1e-2,
       blockSize: 10000,
@@ -163,8 +164,9 @@ export const PRESETS: Record<PresetName, Preset> = {
       split: [50 / 60, 10 / 60, 0],
       alphaTheta: 1e-4,
       alphaW: 5e-3,
-      budget: 20,
-      maxIter: 1000,
+      // block-sampled GNvpro is bounded by its epochs; the budget is only a safety net
+      budget: 100000,
+      maxIter: 100000,
       krylovMaxIter: 30,
       krylovTol: 1e-2,
       blockSize: 10000,

@@ -21,6 +21,10 @@ import { TrustRegion } from "../optimizers/trust-region.js";
 import { Lbfgs } from "../optimizers/lbfgs.js";
 import { Adam } from "../optimizers/adam.js";
 import { Sgd } from "../optimizers/sgd.js";
+import { BlockSampledTR, blockProblem, splitBlocks } from "../optimizers/block-sampled.js";
+import { solveInnerCE } from "../objectives/inner-ce.js";
+import { solveInnerLS } from "../objectives/inner-ls.js";
+import { columns } from "./userdata.js";
 import type { BaseState, Optimizer } from "../optimizers/types.js";
 import { train, type Metrics } from "../training/train.js";
 import { readCheckpoint, type Checkpoint } from "../training/checkpoint.js";
@@ -129,6 +133,8 @@ function setupMethod(p: PreparedRun, net: Layer, theta: Float64Array, level: num
   const loss = p.data.loss as LossKind;
   const alphaTheta = s.alphaTheta / 2 ** level;
   const common = { net, Y: p.Ytrain, C: p.Ctrain, loss, alphaW: s.alphaW, alphaTheta };
+  if (s.optimizer === "gnvpro" && p.preset?.blockSampled === true)
+    return setupBlockSampled(p, net, theta, alphaTheta);
   if (s.optimizer === "gnvpro" || s.optimizer === "lbfgs-vp") {
     const obj = new VarProObjective(common);
     const optimizer =
@@ -179,6 +185,71 @@ function setupMethod(p: PreparedRun, net: Layer, theta: Float64Array, level: num
     x0: obj.join(Float64Array.from(theta), W0),
     thetaOf: (x) => Float64Array.from(obj.split(x).theta),
     weightsOf: (x) => Float64Array.from(obj.split(x).W),
+  };
+}
+
+/**
+ * W(θ) on the whole training set without keeping the network's activations: features computed in
+ * chunks, then the inner solve (GNVPRO.md §2a/§2b) on Ẑ. For block-sampled runs, whose data are too
+ * large for one full-batch objective.
+ */
+function innerWeightsChunked(p: PreparedRun, net: Layer, theta: Float64Array): Float64Array {
+  const { d, q } = p.data;
+  const n = p.data.train.n;
+  const m = net.nOut;
+  const Z = new Float64Array(m * n);
+  const bs = Math.max(1, Math.min(n, Math.floor(2e6 / Math.max(d, 1))));
+  for (let j0 = 0; j0 < n; j0 += bs) {
+    const nc = Math.min(bs, n - j0);
+    Z.set(net.forward(theta, p.Ytrain.subarray(j0 * d, (j0 + nc) * d), nc).out, j0 * m);
+  }
+  const alphaW = p.settings.alphaW;
+  if (p.data.loss === "least-squares") return solveInnerLS(Z, m, n, p.Ctrain, q, alphaW).W;
+  return solveInnerCE(Z, m, n, p.Ctrain, q, alphaW, {
+    loss: p.data.loss === "logistic" ? "logistic" : "cross-entropy",
+  }).W;
+}
+
+/** Block-sampled GNvpro (GNVPRO.md §4): trust-region steps on blocks of the training set in turn. */
+function setupBlockSampled(p: PreparedRun, net: Layer, theta: Float64Array, alphaTheta: number): MethodSetup {
+  const s = p.settings;
+  const { d, q } = p.data;
+  const n = p.data.train.n;
+  const work = new WorkCounter();
+  const blocks = splitBlocks(n, Math.min(s.blockSize, n), new Rng(s.seed + 1)).map((idx) => ({
+    objective: new VarProObjective({
+      net,
+      Y: columns(p.Ytrain, d, idx),
+      C: columns(p.Ctrain, q, idx),
+      loss: p.data.loss as LossKind,
+      alphaW: s.alphaW,
+      alphaTheta,
+      work,
+      workScale: idx.length / n,
+    }),
+    fraction: idx.length / n,
+  }));
+  const problem = blockProblem(work, blocks);
+  const optimizer = new BlockSampledTR({
+    trustRegion: {
+      krylovMaxIterations: s.krylovMaxIter,
+      forcing: { kind: "fixed", eta: Math.min(s.krylovTol, 0.5) },
+    },
+    itersPerBlock: s.blockIters,
+    epochs: s.epochs,
+    seed: s.seed,
+  });
+  let cache: { theta: Float64Array; W: Float64Array } | null = null;
+  return {
+    optimizer: optimizer as unknown as Optimizer<never, BaseState>,
+    objective: problem,
+    x0: Float64Array.from(theta),
+    thetaOf: (x) => x,
+    weightsOf: (x) => {
+      if (cache === null || cache.theta.length !== x.length || cache.theta.some((v, i) => v !== x[i]))
+        cache = { theta: Float64Array.from(x), W: innerWeightsChunked(p, net, x) };
+      return Float64Array.from(cache.W);
+    },
   };
 }
 
@@ -252,6 +323,7 @@ export async function executeRun(
   let interrupted = false;
   let wallMs = history.length > 0 ? history[history.length - 1].wallMs : 0;
 
+  const blockSampled = s.optimizer === "gnvpro" && p.preset?.blockSampled === true;
   for (; level < levels; level++) {
     const net = p.nets[level];
     // the driver's wall clock starts at 0 on every level: rows carry the cumulative time
@@ -304,7 +376,9 @@ export async function executeRun(
       x0: m.x0,
       budget: s.budget,
       validate,
-      trainMetric,
+      // block-sampled runs: metrics need full passes over large data, so only every block's end
+      trainMetric: blockSampled ? undefined : trainMetric,
+      validateEvery: blockSampled ? s.blockIters : 1,
       innerStats: m.innerStats,
       callbacks: {
         onIteration: (row) => {
@@ -373,9 +447,9 @@ export async function executeRun(
     levels,
     ...metrics,
     best:
-      best === null
-        ? { iteration: last.iteration, workUnits: last.workUnits }
-        : { iteration: best.iteration, workUnits: best.workUnits },
+      bestAll === null
+        ? { level: Math.min(level, levels - 1), iteration: last.iteration, workUnits: last.workUnits }
+        : { level: bestAll.level, iteration: bestAll.iteration, workUnits: bestAll.workUnits },
     select: s.select,
     backend: kernels().name,
     seed: s.seed,

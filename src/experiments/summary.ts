@@ -40,7 +40,7 @@ export interface Summary {
   val: PartSummary;
   test: PartSummary;
   /** the best-validation iterate (the last one when there is no validation data) */
-  best: { iteration: number; workUnits: number };
+  best: { level: number; iteration: number; workUnits: number };
   /** which iterate model.json uses by default */
   select: "best" | "last";
   backend: string;
@@ -120,7 +120,7 @@ export function formatSummary(s: Summary): string {
   const lines = [
     `${s.optimizer} on ${s.experiment ?? "user data"} (${s.task}): ${s.status} after ${s.iterations} iterations, ${+s.workUnits.toFixed(2)} work units, ${s.wallSeconds.toFixed(2)} s`,
     `data: ${s.data}`,
-    `best-validation iterate: iteration ${s.best.iteration} at ${+s.best.workUnits.toFixed(2)} WU (model uses the ${s.select} iterate)`,
+    `best-validation iterate: ${s.levels > 1 ? `level ${s.best.level + 1}, ` : ""}iteration ${s.best.iteration} at ${+s.best.workUnits.toFixed(2)} WU (model uses the ${s.select} iterate)`,
   ];
   for (const p of ["train", "val", "test"] as const) {
     lines.push(`  ${p.padEnd(5)} last: ${fmt(s[p].last)}`);

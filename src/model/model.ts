@@ -83,9 +83,14 @@ export class Model {
       ["best", best],
     ] as const) {
       if (it === null) continue;
-      if (it.theta.length !== net.nParams)
+      const itNet = it.net ?? net;
+      if (itNet.nIn !== d || itNet.nOut !== m)
         throw new Error(
-          `Model: ${name} iterate has ${it.theta.length} parameters, the network ${net.nParams}`,
+          `Model: ${name} iterate's network maps ${itNet.nIn} → ${itNet.nOut}, expected ${d} → ${m}`,
+        );
+      if (it.theta.length !== itNet.nParams)
+        throw new Error(
+          `Model: ${name} iterate has ${it.theta.length} parameters, the network ${itNet.nParams}`,
         );
       if (it.W.length !== q * (m + 1))
         throw new Error(`Model: ${name} iterate's W has ${it.W.length} entries, expected ${q}×${m + 1}`);

@@ -125,3 +125,48 @@ test("model file errors name the problem", () => {
   assert.throws(() => Model.fromJSON({ ...m, iterates: { last: { theta: [1, 2], W: [] } } }), /parameters/);
   assert.throws(() => Model.load("/nonexistent/model.json"), /not found/);
 });
+
+test("a best iterate from an earlier multilevel level keeps its own network through save/load", () => {
+  const d = 3;
+  const q = 2;
+  const coarse = resnetSurrogate({ dIn: d, width: 4, nt: 2 });
+  const fine = resnetSurrogate({ dIn: d, width: 4, nt: 3 });
+  const rng = new Rng(9);
+  const tc = rng.fillNormal(new Float64Array(coarse.nParams), 0.3);
+  const tf = rng.fillNormal(new Float64Array(fine.nParams), 0.3);
+  const W = rng.fillNormal(new Float64Array(q * 5));
+  const info = {
+    task: "regression" as const,
+    loss: "least-squares" as const,
+    d,
+    q,
+    m: 4,
+    inShape: [d],
+    provenance: "t",
+    preprocessing: { inputs: { kind: "none" as const }, targets: { kind: "none" as const } },
+  };
+  const m = new Model(
+    fine,
+    info,
+    { theta: tf, W, iteration: 2, workUnits: 9 },
+    { theta: tc, W, iteration: 1, workUnits: 3, net: coarse },
+    "best",
+  );
+  const Y = rng.fillNormal(new Float64Array(d * 5));
+  const file = join(mkdtempSync(join(tmpdir(), "gnv-model-")), "model.json");
+  m.save(file);
+  const r = Model.load(file);
+  assert.deepEqual(r.predict(Y, 5), m.predict(Y, 5));
+  assert.deepEqual(r.predict(Y, 5, "last"), m.predict(Y, 5, "last"));
+  assert.deepEqual(r.jacobian(Y, 5), m.jacobian(Y, 5));
+  assert.throws(
+    () =>
+      new Model(
+        fine,
+        info,
+        { theta: tf, W, iteration: 0, workUnits: 0 },
+        { theta: tc, W, iteration: 0, workUnits: 0 },
+      ),
+    /best iterate has/,
+  );
+});

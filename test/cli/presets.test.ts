@@ -1,0 +1,61 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runTrainCommand } from "../../src/cli/commands/train.js";
+import { loadModel } from "../../src/api/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "gnv-presets-"));
+process.env.GNVPRO_DATA_CACHE = join(dir, "cache");
+
+test("experiment circle (logistic MLP) on a small generated set", async () => {
+  const out = join(dir, "circle");
+  const s = await runTrainCommand({ experiment: "circle", n: "280", maxIter: "4", quiet: true, out });
+  assert.ok(s !== null);
+  assert.equal(s.task, "classification");
+  assert.equal(s.experiment, "circle");
+  assert.match(s.data, /generated circle data/);
+  assert.equal(s.iterations, 4);
+  assert.equal(typeof s.test.best?.accuracy, "number");
+  const m = loadModel(join(out, "model.json"));
+  assert.equal(m.info.loss, "logistic");
+  assert.equal(m.outputs, 2);
+});
+
+test("experiment cdr: multilevel (2 levels), per-level budget, summary and history across levels", async () => {
+  const out = join(dir, "cdr");
+  const s = await runTrainCommand({
+    experiment: "cdr",
+    n: "60",
+    levels: "2",
+    budget: "12",
+    quiet: true,
+    out,
+  });
+  assert.ok(s !== null);
+  assert.equal(s.levels, 2);
+  assert.ok(s.workUnits <= 24 + 1e-9, `work units ${s.workUnits}`);
+  assert.equal(s.settings.alphaTheta, 1e-10);
+  const hist = readFileSync(join(out, "history.csv"), "utf8").trim().split("\n").slice(1);
+  const levels = new Set(hist.map((l) => l.split(",")[1]));
+  assert.deepEqual([...levels].sort(), ["0", "1"]);
+  const wu = hist.map((l) => Number(l.split(",")[2]));
+  for (let i = 1; i < wu.length; i++) assert.ok(wu[i] >= wu[i - 1], "work units never decrease");
+  assert.ok(existsSync(join(out, "model.json")));
+  const m = loadModel(join(out, "model.json"));
+  assert.equal(m.info.d, 55);
+  assert.equal(m.info.q, 72);
+});
+
+test("experiment settings: flags override the preset, errors for impossible combinations", async () => {
+  await assert.rejects(
+    runTrainCommand({ experiment: "circle", levels: "2", quiet: true, out: join(dir, "x1") }),
+    /setting "levels"/,
+  );
+  await assert.rejects(
+    runTrainCommand({ experiment: "cifar10", quiet: true, out: join(dir, "x2") }),
+    /needs --data-dir/,
+  );
+  assert.ok(!existsSync(join(dir, "x1")) && !existsSync(join(dir, "x2")));
+});
