@@ -277,12 +277,11 @@ export class ActivationLayer implements Layer {
   vjp(
     state: LayerState,
     U: Float64Array,
-    gTheta: Float64Array | null,
+    _gTheta: Float64Array | null,
     wantInput: boolean,
   ): Float64Array | null {
     const s = state as ActState;
     if (!wantInput) return null;
-    void gTheta;
     return timesDeriv(U, s.D, new Float64Array(this.nIn * s.n));
   }
   toJSON(): LayerSpec {
