@@ -50,7 +50,7 @@ function setupFactory(log: { level: number; alphaTheta: number; nParams: number 
 
 test("multilevel: 3 levels, weight points 2 → 3 → 5, α_θ halved, every level gets the budget", async () => {
   const log: { level: number; alphaTheta: number; nParams: number }[] = [];
-  const res = await trainMultilevel({
+  const res = await trainMultilevel<VarProObjective, TrustRegionState>({
     levels: 3,
     budgetPerLevel: 30,
     setup: setupFactory(log),
@@ -79,7 +79,7 @@ test("multilevel: 3 levels, weight points 2 → 3 → 5, α_θ halved, every lev
 });
 
 test("multilevel: interrupted in level 1, resumed, equals the uninterrupted run", async () => {
-  const full = await trainMultilevel({
+  const full = await trainMultilevel<VarProObjective, TrustRegionState>({
     levels: 3,
     budgetPerLevel: 20,
     setup: setupFactory([]),
@@ -89,7 +89,7 @@ test("multilevel: interrupted in level 1, resumed, equals the uninterrupted run"
   try {
     const path = join(dir, "cp.json");
     const f = setupFactory([]);
-    const part = await trainMultilevel({
+    const part = await trainMultilevel<VarProObjective, TrustRegionState>({
       levels: 3,
       budgetPerLevel: 20,
       checkpoint: { path },
@@ -101,7 +101,7 @@ test("multilevel: interrupted in level 1, resumed, equals the uninterrupted run"
       },
     });
     assert.equal(part.status, "interrupted");
-    const rest = await trainMultilevel({
+    const rest = await trainMultilevel<VarProObjective, TrustRegionState>({
       levels: 3,
       budgetPerLevel: 20,
       setup: setupFactory([]),
