@@ -59,6 +59,11 @@ export interface JacobianPoint {
 
 /** δW = dW/dZ [δZ] by (3.1). */
 export function weightJvp(pt: JacobianPoint, dZ: Float64Array): Float64Array {
+  return weightJvpWith(pt, dZ, null);
+}
+
+/** (3.1), reusing W_m δZ (q × n) when the caller has it. */
+function weightJvpWith(pt: JacobianPoint, dZ: Float64Array, WdZ: Float64Array | null): Float64Array {
   const { q, m, n, Zhat, W, loss, variant } = pt;
   const m1 = m + 1;
   const rhs = new Float64Array(q * m1);
@@ -72,8 +77,11 @@ export function weightJvp(pt: JacobianPoint, dZ: Float64Array): Float64Array {
     K.dgemm("N", "N", q, m1, m, 1, W, q, D, m, 0, rhs, q);
   } else {
     const T = new Float64Array(q * n);
-    K.dgemm("N", "N", q, n, m, 1, W, q, dZ, m, 0, T, q);
-    applyLossHessian(loss, T, T);
+    if (WdZ !== null) applyLossHessian(loss, WdZ, T);
+    else {
+      K.dgemm("N", "N", q, n, m, 1, W, q, dZ, m, 0, T, q);
+      applyLossHessian(loss, T, T);
+    }
     K.dgemm("N", "T", q, m1, n, 1, T, q, Zhat, m1, 0, rhs, q);
   }
   if (variant === "full") K.dgemm("N", "T", q, m, n, 1, loss.grad, q, dZ, m, 1, rhs, q);
@@ -86,11 +94,13 @@ export function weightJvp(pt: JacobianPoint, dZ: Float64Array): Float64Array {
 export function outputsJvp(pt: JacobianPoint, dZ: Float64Array): { dW: Float64Array; dS: Float64Array } {
   const { q, m, n, Zhat, W } = pt;
   const m1 = m + 1;
-  const dW = weightJvp(pt, dZ);
-  const dS = new Float64Array(q * n);
+  checkLen(dZ, m * n, "reduced Jacobian: feature direction δZ");
   const K = kernels();
-  K.dgemm("N", "N", q, n, m1, 1, dW, q, Zhat, m1, 0, dS, q);
-  K.dgemm("N", "N", q, n, m, 1, W, q, dZ, m, 1, dS, q);
+  // δS = W_m δZ + δW Ẑ; W_m δZ also feeds (3.1)
+  const dS = new Float64Array(q * n);
+  K.dgemm("N", "N", q, n, m, 1, W, q, dZ, m, 0, dS, q);
+  const dW = weightJvpWith(pt, dZ, dS);
+  K.dgemm("N", "N", q, n, m1, 1, dW, q, Zhat, m1, 1, dS, q);
   return { dW, dS };
 }
 
