@@ -206,6 +206,16 @@ export function parseMat(buf: Uint8Array, where = "<MAT buffer>", opts: MatParse
         );
       variables.push(parseMatrix(inflated.subarray(8, 8 + inb), little, where2));
       pos = end;
+      // Compressed elements are not padded; tolerate writers that pad them with zeros anyway.
+      const aligned = pos + pad8(pos);
+      if (
+        aligned !== pos &&
+        aligned + 8 <= buf.length &&
+        buf.subarray(pos, aligned).every((b) => b === 0) &&
+        !isTopLevelTag(dv, pos, little) &&
+        isTopLevelTag(dv, aligned, little)
+      )
+        pos = aligned;
     } else {
       fail(
         `unexpected data element type ${type} at top level, byte ${pos} (expected miMATRIX or miCOMPRESSED)`,
@@ -379,6 +389,12 @@ export function matNumeric(file: MatFile, name: string, where: string): MatVaria
     throw new Error(`MAT ${where}: variable '${name}' is a ${v.className} array, expected a numeric array`);
   if (v.imag !== null) throw new Error(`MAT ${where}: variable '${name}' is complex, expected a real array`);
   return v as MatVariable & { data: Float64Array };
+}
+
+function isTopLevelTag(dv: DataView, pos: number, little: boolean): boolean {
+  if (pos + 8 > dv.byteLength) return false;
+  const t = dv.getUint32(pos, little);
+  return t === MI.MATRIX || t === MI.COMPRESSED;
 }
 
 function view(b: Uint8Array): DataView {

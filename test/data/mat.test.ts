@@ -255,3 +255,25 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(b, a.length);
   return out;
 }
+
+test("mat: zero padding after a compressed element is tolerated (both byte orders)", () => {
+  for (const little of [true, false]) {
+    // a first variable whose compressed stream does not end on an 8-byte boundary
+    const a = VARS.map((v) => matFile([v], { little, compress: true })).find((f) => f.length % 8 !== 0);
+    assert.ok(a !== undefined);
+    const b = matFile([VARS[2]], { little, compress: true }).subarray(128);
+    const padLen = 8 - (a.length % 8);
+    const padded = new Uint8Array(a.length + padLen + b.length);
+    padded.set(a);
+    padded.set(b, a.length + padLen);
+    assert.equal(parseMat(padded, "padded.mat").variables.length, 2);
+    // and unpadded, the next tag right after the stream
+    const plain = new Uint8Array(a.length + b.length);
+    plain.set(a);
+    plain.set(b, a.length);
+    assert.equal(parseMat(plain, "plain.mat").variables.length, 2);
+    // padding that is not zero is an error
+    padded[a.length] = 7;
+    assert.throws(() => parseMat(padded, "bad-pad.mat"), /bad-pad\.mat/);
+  }
+});
