@@ -78,6 +78,9 @@ export interface RunResult {
   checkpoint: string | null;
 }
 
+/** Salt of the initialisation's random stream ("INIT"). */
+const INIT_SALT = 0x494e4954;
+
 /** Load the data (preset or user), fit the preprocessing, build the networks; writes nothing. */
 export async function prepareRun(s: Settings, hooks: RunHooks = {}): Promise<PreparedRun> {
   const preset = s.experiment !== undefined ? getPreset(s.experiment) : null;
@@ -112,7 +115,7 @@ export function prepareFromData(s: Settings, preset: Preset | null, data: Datase
     data.task === "regression" ? applyTargets(targets, data.train.C, q, data.train.n) : data.train.C;
   const nets = buildNetworks(s, preset, data);
   const theta0 = new Float64Array(nets[0].nParams);
-  nets[0].init(theta0, new Rng(s.seed));
+  nets[0].init(theta0, new Rng(s.seed ^ INIT_SALT)); // a stream independent of data generation
   return { settings: s, preset, data, preprocessing, Ytrain, Ctrain, nets, theta0 };
 }
 

@@ -114,6 +114,9 @@ export function columns(X: Float64Array, rows: number, idx: ArrayLike<number>): 
   return out;
 }
 
+/** Salt of the split's random stream ("SPLT"). */
+export const SPLIT_SALT = 0x53504c54;
+
 /** A seeded random split of the columns of (Y, C) into train/val/test. */
 export function splitColumns(
   Y: Float64Array,
@@ -125,7 +128,9 @@ export function splitColumns(
   seed: number,
 ): { train: Part; val: Part; test: Part } {
   const [a, b, c] = splitSizes(n, split);
-  const perm = new Rng(seed).permutation(n);
+  // A stream of its own: data generators draw from Rng(seed) too, and a split that replays their
+  // permutation would not be random with respect to the data (e.g. all of one class in validation).
+  const perm = new Rng(seed ^ SPLIT_SALT).permutation(n);
   const part = (from: number, count: number): Part => {
     const idx = perm.subarray(from, from + count);
     return { Y: columns(Y, d, idx), C: columns(C, q, idx), n: count };

@@ -59,3 +59,14 @@ test("experiment settings: flags override the preset, errors for impossible comb
   );
   assert.ok(!existsSync(join(dir, "x1")) && !existsSync(join(dir, "x2")));
 });
+
+test("the split is random with respect to generated data (its stream differs from the generator's)", async () => {
+  const { prepareRun } = await import("../../src/experiments/run.js");
+  const { resolveSettings } = await import("../../src/experiments/config.js");
+  const { getPreset, presetSettings } = await import("../../src/experiments/presets.js");
+  const p = await prepareRun(resolveSettings(presetSettings(getPreset("circle"), "gnvpro"), { n: 700 }));
+  for (const part of [p.data.train, p.data.val, p.data.test]) {
+    const frac = part.C.reduce((a, b) => a + b, 0) / part.n;
+    assert.ok(frac > 0.3 && frac < 0.7, `class-1 fraction ${frac} of ${part.n}`);
+  }
+});
