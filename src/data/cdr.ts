@@ -38,6 +38,7 @@ import {
 import { linearBaselines } from "./baselines.js";
 import type { DataGenerator, GeneratedSet, Json } from "./registry.js";
 import { parseParams } from "./params.js";
+import { observeInWorkers, workerCount } from "./parallel.js";
 
 const sourceSchema = z
   .object({
@@ -266,12 +267,18 @@ export const cdrGenerator: DataGenerator = {
     const prob = new CdrProblem(params);
     const Y = drawCdrParameters(params, n, seed);
     const q = prob.q;
-    const C = new Float64Array(q * n);
-    const work = toGeneralBand(prob.transport);
     const p = prob.p;
-    for (let j = 0; j < n; j++) {
-      prob.observe(Y.subarray(j * p, (j + 1) * p), C, j * q, work);
-      ctx?.onProgress?.(j + 1, n);
+    const workers = workerCount(n, 100);
+    let C: Float64Array;
+    if (workers > 1)
+      C = await observeInWorkers("cdr", params as unknown as Json, Y, p, q, n, workers, ctx?.onProgress);
+    else {
+      C = new Float64Array(q * n);
+      const work = toGeneralBand(prob.transport);
+      for (let j = 0; j < n; j++) {
+        prob.observe(Y.subarray(j * p, (j + 1) * p), C, j * q, work);
+        ctx?.onProgress?.(j + 1, n);
+      }
     }
     const info: { [key: string]: Json } = {
       kappaRange: kappaStats(prob, Y, n),

@@ -33,6 +33,7 @@ import {
 } from "./fv.js";
 import { checkCount } from "./cdr.js";
 import { parseParams } from "./params.js";
+import { observeInWorkers, workerCount } from "./parallel.js";
 import type { DataGenerator, GeneratedSet, Json } from "./registry.js";
 
 const point = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]);
@@ -249,11 +250,17 @@ export const dcrGenerator: DataGenerator = {
     const prob = new DcrProblem(params);
     const Y = drawDcrParameters(params, n, seed);
     const q = prob.q;
-    const C = new Float64Array(q * n);
-    const work = toSymBandLower(prob.operator(new Float64Array(prob.grid.cells).fill(1)));
-    for (let j = 0; j < n; j++) {
-      prob.observe(Y.subarray(3 * j, 3 * j + 3), C, j * q, work);
-      ctx?.onProgress?.(j + 1, n);
+    const workers = workerCount(n, 50);
+    let C: Float64Array;
+    if (workers > 1)
+      C = await observeInWorkers("dcr", params as unknown as Json, Y, 3, q, n, workers, ctx?.onProgress);
+    else {
+      C = new Float64Array(q * n);
+      const work = toSymBandLower(prob.operator(new Float64Array(prob.grid.cells).fill(1)));
+      for (let j = 0; j < n; j++) {
+        prob.observe(Y.subarray(3 * j, 3 * j + 3), C, j * q, work);
+        ctx?.onProgress?.(j + 1, n);
+      }
     }
     return { Y, d: 3, C, q, n };
   },

@@ -145,3 +145,23 @@ test("dcr: bad parameters are rejected with clear errors", async () => {
   assert.throws(() => resolveDcrParams({ groundCell: 4096 }), /groundCell: must be < 4096/);
   await assert.rejects(dcrGenerator.generate({}, -3, 1), /positive integer, got -3/);
 });
+
+test("dcr: generation in worker threads gives the same arrays as in the main thread", async () => {
+  const params = resolveDcrParams({ grid: 16, anomalyWidth: 0.25, receiversX: 3, receiversY: 3 });
+  const prev = process.env.GNVPRO_DATA_WORKERS;
+  try {
+    process.env.GNVPRO_DATA_WORKERS = "1";
+    const a = await dcrGenerator.generate(params, 100, 5);
+    process.env.GNVPRO_DATA_WORKERS = "2";
+    let calls = 0;
+    const b = await dcrGenerator.generate(params, 100, 5, { onProgress: () => void calls++ });
+    assert.deepEqual(b.Y, a.Y);
+    assert.deepEqual(b.C, a.C);
+    assert.ok(calls > 0);
+    process.env.GNVPRO_DATA_WORKERS = "many";
+    await assert.rejects(dcrGenerator.generate(params, 100, 5), /GNVPRO_DATA_WORKERS must be an integer/);
+  } finally {
+    if (prev === undefined) delete process.env.GNVPRO_DATA_WORKERS;
+    else process.env.GNVPRO_DATA_WORKERS = prev;
+  }
+});
