@@ -6,6 +6,7 @@
  * - GNVPRO_THREADS=n sets the BLAS threads (default DEFAULT_THREADS, the fastest in our measurements;
  *   see docs/DESIGN.md).
  */
+import { availableParallelism } from "node:os";
 import type { Kernels } from "./types.js";
 import { jsKernels } from "./js/index.js";
 import { makeNativeKernels } from "./native/index.js";
@@ -14,8 +15,11 @@ import { loadAddon } from "./native/load.js";
 export type { Kernels, Trans, Uplo, Side, Diag, BlasInfo } from "./types.js";
 export { jsKernels } from "./js/index.js";
 
-/** BLAS threads when GNVPRO_THREADS is unset. */
-export const DEFAULT_THREADS = 2;
+/**
+ * BLAS threads when GNVPRO_THREADS is unset: 2, the fastest measured on the 2-core reference machine
+ * (docs/DESIGN.md, "Threads"), but never more than the cores available.
+ */
+export const DEFAULT_THREADS = Math.max(1, Math.min(2, availableParallelism()));
 
 let current: Kernels | null = null;
 let nativeCache: Kernels | null | undefined;

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import type { Diag, Side, Trans, Uplo } from "../../src/kernels/types.js";
 import { Rng } from "../../src/util/rng.js";
 import { EPS, at, backends, maxDiff, randSpd, randn, refGemm } from "./helpers.js";
@@ -50,6 +51,32 @@ for (const K of backends()) {
           assert.ok(maxDiff(n, nrhs, B, n, X0, n) < 1e-11, `n=${n} nrhs=${nrhs} ${uplo}`);
         }
       }
+    });
+
+    it("dpotrf + dpotrs: the residual of random SPD systems is at round-off (fast-check)", () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 14 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.constantFrom<Uplo>("L", "U"),
+          fc.integer({ min: 1, max: 1e6 }),
+          (n, nrhs, uplo, seed) => {
+            const rng = new Rng(seed);
+            const A0 = randSpd(rng, n);
+            const B0 = randn(rng, n * nrhs);
+            const A = A0.slice();
+            const X = B0.slice();
+            K.dpotrf(uplo, n, A, n);
+            K.dpotrs(uplo, n, nrhs, A, n, X, n);
+            const R = B0.slice();
+            refGemm("N", "N", n, nrhs, n, 1, A0, n, X, n, -1, R, n);
+            let scale = 0;
+            for (const v of A0) scale = Math.max(scale, Math.abs(v));
+            for (const v of R) assert.ok(Math.abs(v) < 1e3 * n * EPS * scale);
+          },
+        ),
+        { numRuns: 100, seed: 7 },
+      );
     });
 
     it("dpotrf rejects a matrix that is not SPD, and non-finite entries", () => {
