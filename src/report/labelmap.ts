@@ -90,7 +90,7 @@ export function labelMapsSvg(
   const cols = Math.max(1, Math.min(perRow, maps.length));
   const rowsOfMaps = Math.ceil(maps.length / cols);
   const cellH = top + mapH + 10;
-  const totalW = Math.max(cols * (mapW + gap) - gap, legendCols * 170) + 20;
+  const totalW = Math.max(cols * (mapW + gap) - gap, legendCols * 215) + 20;
   const totalH = rowsOfMaps * cellH + 4 + legendRows * legendRowH + 10;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${totalW}" height="${totalH}" viewBox="0 0 ${totalW} ${totalH}" font-family="sans-serif" font-size="12">`,
@@ -109,7 +109,7 @@ export function labelMapsSvg(
   });
   const ly = rowsOfMaps * cellH + 4;
   for (let k = 0; k < nClasses; k++) {
-    const lx = 10 + (k % legendCols) * 170;
+    const lx = 10 + (k % legendCols) * 215;
     const yy = ly + Math.floor(k / legendCols) * legendRowH;
     const name = classNames?.[k] ?? `class ${k}`;
     parts.push(
