@@ -79,7 +79,8 @@ interface PointState {
   net: LayerState | null;
   Zhat: Float64Array;
   W: Float64Array;
-  S: Float64Array;
+  /** outputs W Ẑ (q × n); null for least squares (recomputed on demand: q × n can be large) */
+  S: Float64Array | null;
   loss: LossPoint | null;
   factor: InnerFactor | null;
   gram: Float64Array | null;
@@ -267,7 +268,12 @@ export class VarProObjective implements GNObjective {
 
   /** Outputs S = W(θ) Ẑ(θ) on the training data (q × n); free, see weights(). */
   outputs(x: Float64Array): Float64Array {
-    return this.peek(x).S.slice();
+    const st = this.peek(x);
+    if (st.S !== null) return st.S.slice();
+    const { q, m, n } = this;
+    const S = new Float64Array(q * n);
+    kernels().dgemm("N", "N", q, n, m + 1, 1, st.W, q, st.Zhat, m + 1, 0, S, q);
+    return S;
   }
 
   /** Statistics of the inner solve at θ; free, see weights(). */
@@ -442,7 +448,7 @@ export class VarProObjective implements GNObjective {
         net,
         Zhat,
         W,
-        S,
+        S: null,
         loss: lp,
         factor: res.factor,
         gram: res.gram,
