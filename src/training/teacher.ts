@@ -78,3 +78,21 @@ export function teacherProblem(o: TeacherOptions = TEACHER_FULL): TeacherProblem
     test: part(o.nTrain + o.nVal, n),
   };
 }
+
+/** S = W [Z; 1ᵀ] for W q × (m+1) and features Z m × n (column-major). */
+export function affineOutputs(
+  W: Float64Array,
+  Z: Float64Array,
+  q: number,
+  m: number,
+  n: number,
+): Float64Array {
+  const S = new Float64Array(q * n);
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < q; i++) {
+      let s = W[i + m * q];
+      for (let k = 0; k < m; k++) s += W[i + k * q] * Z[k + j * m];
+      S[i + j * q] = s;
+    }
+  return S;
+}

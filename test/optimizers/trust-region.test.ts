@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TrustRegion, actualReduction } from "../../src/optimizers/trust-region.js";
+import { TrustRegion, actualReduction, REFERENCE_KRYLOV } from "../../src/optimizers/trust-region.js";
 import { steihaugCG, cutPath } from "../../src/optimizers/steihaug.js";
 import { nextForcing, DEFAULT_FORCING } from "../../src/optimizers/forcing.js";
 import { Lbfgs } from "../../src/optimizers/lbfgs.js";
@@ -74,7 +74,12 @@ test("Steihaug: negative curvature goes to the boundary; CG converges to H⁻¹g
 test("linear least squares: Gauss–Newton in one step, work units exact", () => {
   const d = 5;
   const obj = new LinearLeastSquares(12, d, 11);
-  const tr = new TrustRegion({ krylovMaxIterations: d, forcing: { eta: 1e-12 }, gradAtol: 1e-9 });
+  const tr = new TrustRegion({
+    krylovMaxIterations: d,
+    krylovModelTolerance: 0,
+    forcing: { kind: "fixed", eta: 1e-12 },
+    gradAtol: 1e-9,
+  });
   const res = trainSync({ optimizer: tr, objective: obj, x0: new Float64Array(d), budget: 100 });
   assert.equal(res.status, "converged");
   assert.equal(res.history.length, 2);
@@ -141,8 +146,9 @@ test("the budget is hard: work never exceeds it, status budget", () => {
 test("logistic regression to tolerance with trust region (fixed and Eisenstat–Walker) and L-BFGS", () => {
   const x0 = new Float64Array(6);
   const runs = [
-    new TrustRegion({ gradAtol: 1e-10 }),
-    new TrustRegion({ gradAtol: 1e-10, forcing: { kind: "eisenstat-walker" } }),
+    new TrustRegion({ ...REFERENCE_KRYLOV, gradAtol: 1e-10 }),
+    new TrustRegion({ ...REFERENCE_KRYLOV, gradAtol: 1e-10, forcing: { kind: "eisenstat-walker" } }),
+    new TrustRegion({ gradAtol: 1e-10 }), // the defaults
   ].map((tr) => {
     const obj = new Logistic(300, 5, 21);
     const r = trainSync({ optimizer: tr, objective: obj, x0 });
@@ -154,6 +160,7 @@ test("logistic regression to tolerance with trust region (fixed and Eisenstat–
   const lb = trainSync({ optimizer: new Lbfgs({ gradAtol: 1e-9 }), objective: obj, x0 });
   assert.equal(lb.status, "converged");
   assert.ok(maxAbsDiff(runs[0], runs[1]) < 1e-9);
+  assert.ok(maxAbsDiff(runs[0], runs[2]) < 1e-9);
   assert.ok(maxAbsDiff(runs[0], lb.x) < 1e-7);
 });
 
