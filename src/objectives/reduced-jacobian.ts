@@ -47,8 +47,10 @@ export interface JacobianPoint {
   readonly Zhat: Float64Array;
   /** W(θ), q × (m+1) */
   readonly W: Float64Array;
-  /** loss derivatives at S = WẐ: G = loss.grad, 𝓗 = per-sample Hessians */
+  /** loss derivatives at S = WẐ: G = gradScale · loss.grad, 𝓗 = per-sample Hessians */
   readonly loss: LossPoint;
+  /** scale of loss.grad (default 1); least squares stores R/√n (the residual block) and passes √n */
+  readonly gradScale?: number;
   /** H_W⁻¹ at W(θ) */
   readonly factor: InnerFactor;
   readonly alphaW: number;
@@ -84,7 +86,7 @@ function weightJvpWith(pt: JacobianPoint, dZ: Float64Array, WdZ: Float64Array | 
     }
     K.dgemm("N", "T", q, m1, n, 1, T, q, Zhat, m1, 0, rhs, q);
   }
-  if (variant === "full") K.dgemm("N", "T", q, m, n, 1, loss.grad, q, dZ, m, 1, rhs, q);
+  if (variant === "full") K.dgemm("N", "T", q, m, n, pt.gradScale ?? 1, loss.grad, q, dZ, m, 1, rhs, q);
   for (let k = 0; k < rhs.length; k++) rhs[k] *= -1 / n;
   pt.factor.solveInPlace(rhs);
   return rhs;
@@ -144,7 +146,7 @@ function addWeightVjp(pt: JacobianPoint, X: Float64Array, out: Float64Array): vo
     applyLossHessian(loss, T, T);
     K.dgemm("T", "N", m, n, q, 1, W, q, T, q, 1, out, m);
   }
-  if (variant === "full") K.dgemm("T", "N", m, n, q, 1, Y, q, loss.grad, q, 1, out, m);
+  if (variant === "full") K.dgemm("T", "N", m, n, q, pt.gradScale ?? 1, Y, q, loss.grad, q, 1, out, m);
 }
 
 /**

@@ -19,7 +19,7 @@ import { kernels } from "../kernels/index.js";
 import { appendOnes, allFinite, dot, sameArray } from "./dense.js";
 import { solveInnerCEHat, type InnerCEOptions } from "./inner-ce.js";
 import { solveInnerLSHat, type InnerLSOptions } from "./inner-ls.js";
-import { checkTargets, lossPoint, type LossKind, type LossPoint } from "./losses.js";
+import { checkTargets, type LossKind, type LossPoint } from "./losses.js";
 import {
   gaussNewtonFeatures,
   outputsJvp,
@@ -84,6 +84,8 @@ interface PointState {
   loss: LossPoint | null;
   factor: InnerFactor | null;
   gram: Float64Array | null;
+  /** G = gradScale · loss.grad (least squares: √n) */
+  gradScale: number;
   value: number;
   residual: Float64Array | undefined;
   inner: InnerStats;
@@ -177,7 +179,7 @@ export class VarProObjective implements GNObjective {
       const { q, m, n } = this;
       // feature adjoint (Wᵀ G / n) rows 1..m
       const dZ = new Float64Array(m * n);
-      kernels().dgemm("T", "N", m, n, q, 1 / n, pt.W, q, pt.loss.grad, q, 0, dZ, m);
+      kernels().dgemm("T", "N", m, n, q, (pt.gradScale ?? 1) / n, pt.W, q, pt.loss.grad, q, 0, dZ, m);
       st.grad = this.netVjp(st, dZ);
       this.reg.addHessVec(st.theta, st.grad);
     }
@@ -352,6 +354,7 @@ export class VarProObjective implements GNObjective {
       alphaW: this.alphaW,
       variant: this.jacobian,
       gram: st.gram,
+      gradScale: st.gradScale,
     };
   }
 
@@ -412,6 +415,7 @@ export class VarProObjective implements GNObjective {
       loss: null,
       factor: null,
       gram: null,
+      gradScale: 1,
       value: NaN,
       residual: this.loss === "least-squares" ? new Float64Array(this.residualLength).fill(NaN) : undefined,
       inner: { method: "none", converged: false, iterations: 0, gradNorm: NaN, ms: 0 },
@@ -429,17 +433,27 @@ export class VarProObjective implements GNObjective {
         return failed();
       }
       const W = res.W;
-      const S = new Float64Array(q * n);
-      K.dgemm("N", "N", q, n, m1, 1, W, q, Zhat, m1, 0, S, q);
-      const lp = lossPoint("least-squares", S, C, q, n);
+      // r = [(WẐ − C)/√n; √α_W vec W; √α_θ Lθ], formed in place (no separate q × n outputs or
+      // gradient arrays: at DCR scale each is 56 MB); the loss gradient R = √n · r[0 .. qn)
+      const r = new Float64Array(this.residualLength);
+      K.dgemm("N", "N", q, n, m1, 1, W, q, Zhat, m1, 0, r, q);
+      const s = 1 / Math.sqrt(n);
+      for (let k = 0; k < q * n; k++) r[k] = (r[k] - C[k]) * s;
+      const Rs = r.subarray(0, q * n);
+      const lp: LossPoint = {
+        kind: "least-squares",
+        q,
+        n,
+        value: 0.5 * dot(Rs, Rs),
+        grad: Rs,
+        hessDiag: null,
+        hessRank1: null,
+      };
       // ∇_W Φ = R Ẑᵀ/n + α W (reported for honesty: round-off level at an exact solve)
       const gW = new Float64Array(q * m1);
-      K.dgemm("N", "T", q, m1, n, 1 / n, lp.grad, q, Zhat, m1, 0, gW, q);
+      K.dgemm("N", "T", q, m1, n, s, Rs, q, Zhat, m1, 0, gW, q);
       for (let k = 0; k < gW.length; k++) gW[k] += this.alphaW * W[k];
       const ms = performance.now() - t0;
-      const r = new Float64Array(this.residualLength);
-      const s = 1 / Math.sqrt(n);
-      for (let k = 0; k < q * n; k++) r[k] = s * lp.grad[k];
       const sa = Math.sqrt(this.alphaW);
       for (let k = 0; k < W.length; k++) r[q * n + k] = sa * W[k];
       r.set(this.reg.residual(theta), q * n + W.length);
@@ -452,6 +466,7 @@ export class VarProObjective implements GNObjective {
         loss: lp,
         factor: res.factor,
         gram: res.gram,
+        gradScale: Math.sqrt(n),
         value: 0.5 * dot(r, r),
         residual: r,
         inner: {
@@ -491,6 +506,7 @@ export class VarProObjective implements GNObjective {
       loss: ok ? res.loss : null,
       factor: ok ? res.factor : null,
       gram: null,
+      gradScale: 1,
       value: res.value + regValue,
       residual: undefined,
       inner: {
