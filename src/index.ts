@@ -10,6 +10,9 @@ export type { TaylorOptions, TaylorResult, AdjointResult, CheckOutcome, NamedChe
 export { COST, WorkCounter } from "./objectives/types.js";
 export type { Evaluation, SmoothObjective, GNObjective, StochasticObjective } from "./objectives/types.js";
 export * from "./objectives/index.js";
+// Outer optimizers (trust-region Newton–Krylov, L-BFGS, ADAM, SGD, block-sampled) and the training driver.
+export * from "./optimizers/index.js";
+export * from "./training/index.js";
 // High-level API: train on arrays or a paper experiment, predict, Jacobians, model files.
 export { fit, runExperiment, predict, jacobian, loadModel, Model, PRESETS } from "./api/index.js";
 export type { FitOptions, FitResult, FitSettings, Rows, Preset, Summary, PartMetrics } from "./api/index.js";

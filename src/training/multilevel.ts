@@ -14,7 +14,7 @@ import { isProlongable, prolongate } from "../layers/prolongate.js";
 import type { Layer } from "../layers/types.js";
 import { readCheckpoint, type Checkpoint } from "./checkpoint.js";
 import type { HistoryRow } from "./history.js";
-import { train, type InnerStats, type Metrics, type TrainCallbacks, type TrainResult } from "./train.js";
+import { train, type InnerSolveInfo, type Metrics, type TrainCallbacks, type TrainResult } from "./train.js";
 
 export interface LevelSetup<O extends { work: WorkCounter }, S extends BaseState> {
   objective: O;
@@ -23,7 +23,7 @@ export interface LevelSetup<O extends { work: WorkCounter }, S extends BaseState
   x0: Float64Array;
   validate?: (x: Float64Array) => Metrics;
   trainMetric?: (x: Float64Array) => number | null;
-  innerStats?: () => InnerStats | null;
+  innerStats?: () => InnerSolveInfo | null;
   callbacks?: TrainCallbacks<S>;
 }
 

@@ -25,7 +25,7 @@ export interface Metrics {
   metric: number | null;
 }
 
-export interface InnerStats {
+export interface InnerSolveInfo {
   iterations: number;
   /** e.g. "converged", "max-iterations" (any short label) */
   flag: string;
@@ -50,7 +50,7 @@ export interface TrainOptions<O extends { work: WorkCounter }, S extends BaseSta
   /** training metric at x: 0 work units, wall clock paused */
   trainMetric?: (x: Float64Array) => number | null;
   /** statistics of the objective's last inner solve (VarPro), for the history */
-  innerStats?: () => InnerStats | null;
+  innerStats?: () => InnerSolveInfo | null;
   /** evaluate validation every k iterations (and always at the first and last row); default 1 */
   validateEvery?: number;
   callbacks?: TrainCallbacks<S>;
