@@ -72,16 +72,27 @@ test("train on user regression data, then predict (NPY and CSV, Jacobians), mode
   assert.match(hist[0], /^iteration,level,workUnits,wallMs,loss/);
   assert.ok(hist.length >= 2);
 
-  const p = await gnvpro([
-    "predict",
-    "--model",
-    join(out, "model.json"),
-    "--y",
-    join(dir, "Y.npy"),
-    "--out",
-    join(dir, "P.npy"),
-    "--jacobian",
-    join(dir, "J.npy"),
+  const [p, c] = await Promise.all([
+    gnvpro([
+      "predict",
+      "--model",
+      join(out, "model.json"),
+      "--y",
+      join(dir, "Y.npy"),
+      "--out",
+      join(dir, "P.npy"),
+      "--jacobian",
+      join(dir, "J.npy"),
+    ]),
+    gnvpro([
+      "predict",
+      "--model",
+      join(out, "model.json"),
+      "--y",
+      join(dir, "Y.csv"),
+      "--out",
+      join(dir, "P.csv"),
+    ]),
   ]);
   assert.equal(p.code, 0, p.stderr);
   const P = readNpy(join(dir, "P.npy"));
@@ -95,15 +106,6 @@ test("train on user regression data, then predict (NPY and CSV, Jacobians), mode
   );
   const again = predict(model, rows);
   for (let i = 0; i < n; i++) for (let k = 0; k < q; k++) assert.equal(again[i][k], P.data[i * q + k]);
-  const c = await gnvpro([
-    "predict",
-    "--model",
-    join(out, "model.json"),
-    "--y",
-    join(dir, "Y.csv"),
-    "--out",
-    join(dir, "P.csv"),
-  ]);
   assert.equal(c.code, 0, c.stderr);
   const csv = readFileSync(join(dir, "P.csv"), "utf8").trim().split("\n");
   assert.equal(csv.length, n);
@@ -258,10 +260,12 @@ test("Ctrl-C writes a checkpoint; --resume finishes with the uninterrupted run's
     "--quiet",
   ];
   const full = join(dir, "full");
-  const a = await gnvpro([...args, "--out", full]);
-  assert.equal(a.code, 0, a.stderr);
   const cut = join(dir, "cut");
-  const b = await gnvpro([...args, "--out", cut], { GNVPRO_TEST_SIGINT_AT_ITER: "2" });
+  const [a, b] = await Promise.all([
+    gnvpro([...args, "--out", full]),
+    gnvpro([...args, "--out", cut], { GNVPRO_TEST_SIGINT_AT_ITER: "2" }),
+  ]);
+  assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 130, b.stderr);
   assert.match(b.stderr, /gnvpro train --resume/);
   assert.ok(existsSync(join(cut, "checkpoint.json")));

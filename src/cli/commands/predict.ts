@@ -7,6 +7,7 @@
  * (n, q, d), or CSV with one row per sample holding the q × d matrix row by row.
  * Everything is validated before anything is written; files are written atomically.
  */
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { Model } from "../../model/model.js";
 import { encodeMatrix, formatOf, readMatrix, writeFilesAtomic } from "../../model/io.js";
@@ -31,6 +32,8 @@ export interface PredictReport {
 export function runPredict(o: PredictOptions): PredictReport {
   formatOf(o.out, "output");
   if (o.jacobian !== undefined) formatOf(o.jacobian, "jacobian output");
+  if (o.jacobian !== undefined && resolve(o.jacobian) === resolve(o.out))
+    throw new Error(`options --out and --jacobian name the same file ${o.out}`);
   if (o.iterate !== undefined && o.iterate !== "best" && o.iterate !== "last")
     throw new Error(`option --iterate: expected "best" or "last", got "${String(o.iterate)}"`);
   const model = Model.load(o.model);
