@@ -230,6 +230,26 @@ export function timesDeriv(U: Float64Array, D: Float64Array | null, out: Float64
   return out;
 }
 
+/** Fused VJP sweep: G ← D ⊙ U (m×n) and, when gb is not null, gb[i] += Σ_j G[i, j]. */
+export function timesDerivRowSums(
+  U: Float64Array,
+  D: Float64Array,
+  m: number,
+  n: number,
+  G: Float64Array,
+  gb: Float64Array | null,
+): void {
+  for (let j = 0, o = 0; j < n; j++, o += m) {
+    if (gb === null) for (let i = 0; i < m; i++) G[o + i] = D[o + i] * U[o + i];
+    else
+      for (let i = 0; i < m; i++) {
+        const g = D[o + i] * U[o + i];
+        G[o + i] = g;
+        gb[i] += g;
+      }
+  }
+}
+
 /** gb[i] ← Σ_j G[i, j] (row sums of the m×n G), accumulated with factor beta on the old gb. */
 export function rowSums(G: Float64Array, m: number, n: number, gb: Float64Array, beta: 0 | 1): void {
   if (beta === 0) gb.fill(0, 0, m);
