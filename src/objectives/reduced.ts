@@ -173,7 +173,6 @@ export class VarProObjective implements GNObjective {
   /** ∇Φ_red at θ; makes θ the linearisation point of hessVec / jvp / vjp. */
   gradient(x: Float64Array): Float64Array {
     const st = this.state(x);
-    this.lin = st;
     if (st.grad === null) {
       const pt = this.jacPoint(st, "gradient");
       const { q, m, n } = this;
@@ -183,6 +182,7 @@ export class VarProObjective implements GNObjective {
       st.grad = this.netVjp(st, dZ);
       this.reg.addHessVec(st.theta, st.grad);
     }
+    this.lin = st;
     return st.grad.slice();
   }
 
