@@ -288,6 +288,7 @@ export class AntisymResNet implements Layer {
     const s = state as AntisymState;
     const n = s.n;
     checkVjpArgs("AntisymResNet", this.nParams, this.nOut, n, U, gTheta);
+    if (gTheta === null && !wantInput) return null;
     const w = this.width;
     const len = w * n;
     const h = this.h;

@@ -125,6 +125,7 @@ export class ResidualEuler implements Layer {
     const s = state as ResState;
     const n = s.n;
     checkVjpArgs("ResidualEuler", this.nParams, this.nOut, n, U, gTheta);
+    if (gTheta === null && !wantInput) return null;
     const w = this.width;
     const k = kernels();
     const lam = Float64Array.from(U);
