@@ -357,3 +357,17 @@ test("VarPro cross-entropy: warm starts from the linearisation point, overrides,
   assert.equal(obj.lastInnerStats()?.coldStart, false);
   assert.throws(() => obj.setWarmStart(new Float64Array(2)), /setWarmStart/);
 });
+
+test("VarPro: a non-finite point has value NaN (a rejected trial) and no derivatives", () => {
+  for (const loss of ["least-squares", "cross-entropy"] as LossKind[]) {
+    const { theta, obj } = problem(loss, 13);
+    const g = obj.gradient(theta);
+    const bad = theta.slice();
+    bad[0] = NaN;
+    assert.ok(Number.isNaN(obj.evaluate(bad).value));
+    assert.throws(() => obj.gradient(bad), /not finite/);
+    // the linearisation point survives
+    assert.deepEqual(obj.gradient(theta), g);
+    assert.equal(obj.hessVec(g).length, theta.length);
+  }
+});
