@@ -134,3 +134,38 @@ test("metrics: known values", () => {
   assert.throws(() => meanRelativeError(S, new Float64Array(4), 2, 2), /zero/);
   assert.throws(() => accuracy(S, C, 3, 2), /expected outputs/);
 });
+
+test("properties (fast-check): softmax shift invariance and non-negativity; logistic = two-class softmax", async () => {
+  const fc = await import("fast-check");
+  const logit = fc.double({ min: -700, max: 700, noNaN: true });
+  fc.assert(
+    fc.property(
+      fc.array(logit, { minLength: 3, maxLength: 3 }),
+      fc.integer({ min: 0, max: 2 }),
+      logit,
+      (s, k, t) => {
+        const S = Float64Array.from(s);
+        const C = new Float64Array(3);
+        C[k] = 1;
+        const l = lossValue("cross-entropy", S, C, 3, 1);
+        const lt = lossValue(
+          "cross-entropy",
+          S.map((v) => v + t),
+          C,
+          3,
+          1,
+        );
+        return l >= 0 && Number.isFinite(l) && Math.abs(l - lt) <= 1e-12 * Math.max(1, l);
+      },
+    ),
+    { seed: 7, numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(logit, logit, fc.double({ min: 0, max: 1, noNaN: true }), (a, b, c) => {
+      const two = lossValue("cross-entropy", new Float64Array([a, b]), new Float64Array([c, 1 - c]), 2, 1);
+      const one = lossValue("logistic", new Float64Array([a - b]), new Float64Array([c]), 1, 1);
+      return Math.abs(two - one) <= 1e-12 * Math.max(1, Math.abs(one));
+    }),
+    { seed: 8, numRuns: 300 },
+  );
+});
