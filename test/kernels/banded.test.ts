@@ -129,6 +129,16 @@ for (const K of backends()) {
         /dgbtrs.*ipiv\[0\] = 5/,
       );
       assert.throws(() => K.dgbtrf(2, 1, 1, good, 3, ipiv), /dgbtrf.*ldab ≥ 4/);
+      assert.throws(
+        () => K.dgbtrf(2, 1, 1, new Float64Array([0, 0, 2, NaN, 0, 1, 3, 0]), 4, ipiv),
+        /dgbtrf: A \(2×2, kl 1, ku 1\) has a non-finite entry NaN at \(1, 0\)/,
+      );
+      const buf = new Float64Array(10);
+      buf.set(good);
+      assert.throws(
+        () => K.dgbtrs("N", 2, 1, 1, 1, buf, 4, ipiv, buf.subarray(6), 2),
+        /dgbtrs: B and AB overlap/,
+      );
       assert.throws(() => K.dgbtrf(2, 1, 1, good, 4, new Int32Array(1)), /dgbtrf.*ipiv needs 2/);
     });
   });
