@@ -284,7 +284,7 @@ export const cdrGenerator: DataGenerator = {
       kappaRange: kappaStats(prob, Y, n),
       baselines: n >= 20 ? (linearBaselines(Y, p, C, q, n) as unknown as Json) : null,
     };
-    return { Y, d: p, C, q, n, info };
+    return { Y, d: p, C, q, n, info, workers };
   },
   async show(ds, sample) {
     const { cdrShowSpec } = await import("./show.js");

@@ -262,7 +262,7 @@ export const dcrGenerator: DataGenerator = {
         ctx?.onProgress?.(j + 1, n);
       }
     }
-    return { Y, d: 3, C, q, n };
+    return { Y, d: 3, C, q, n, workers };
   },
   async show(ds, sample) {
     const { dcrShowSpec } = await import("./show.js");

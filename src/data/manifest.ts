@@ -44,7 +44,8 @@ export interface Manifest {
   q: number;
   layout: string;
   files: { [name: string]: FileRecord };
-  timing: { seconds: number; backend: string; threads: number };
+  /** threads: BLAS threads of the main thread; workers: threads solving samples (each with one BLAS thread). */
+  timing: { seconds: number; backend: string; threads: number; workers: number };
   info: { [key: string]: Json };
   created: string;
 }
@@ -195,7 +196,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
       "Y.npy": { sha256: sha256(yBytes), bytes: yBytes.length, shape: [n, set.d] },
       "C.npy": { sha256: sha256(cBytes), bytes: cBytes.length, shape: [n, set.q] },
     },
-    timing: { seconds, backend: k.name, threads: k.info().threads },
+    timing: { seconds, backend: k.name, threads: k.info().threads, workers: set.workers ?? 1 },
     info: set.info ?? {},
     created: new Date().toISOString(),
   };

@@ -26,6 +26,8 @@ export interface GeneratedSet {
   C: Float64Array;
   q: number;
   n: number;
+  /** Worker threads used (recorded in the manifest's timing; default 1). */
+  workers?: number;
   /** Extra figures recorded in the manifest under "info" (e.g. baseline errors). */
   info?: { [key: string]: Json };
 }
