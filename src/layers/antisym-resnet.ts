@@ -230,7 +230,10 @@ export class AntisymResNet implements Layer {
     let next = new Float64Array(len);
     const dk = new Float64Array(len);
     const dYs = new Float64Array(len);
-    // dk ← D ⊙ (dK·Yin + K·dYin + db)
+    /**
+     * One linearised stage, fused: dk = D ⊙ (dK·Yin + K·dYin + db), then next ← (init ? cur : next)
+     * + cN·dk and, when stageOut, dYs ← cur + cS·dk, in the same sweep.
+     */
     const stage = (
       dK: Float64Array | null,
       db: Float64Array | null,
@@ -238,40 +241,36 @@ export class AntisymResNet implements Layer {
       Km: Float64Array,
       dYin: Float64Array,
       D: Float64Array | null,
+      cN: number,
+      init: boolean,
+      stageOut: boolean,
+      cS: number,
     ): void => {
       if (dK !== null) {
         kern.dgemm("N", "N", w, n, w, 1, dK, w, Yin, w, 0, dk, w);
         kern.dgemm("N", "N", w, n, w, 1, Km, w, dYin, w, 1, dk, w);
       } else kern.dgemm("N", "N", w, n, w, 1, Km, w, dYin, w, 0, dk, w);
-      if (db !== null) {
-        for (let j = 0, o = 0; j < n; j++, o += w) {
-          if (D !== null) for (let i = 0; i < w; i++) dk[o + i] = D[o + i] * (dk[o + i] + db[i]);
-          else for (let i = 0; i < w; i++) dk[o + i] += db[i];
+      const base = init ? cur : next;
+      for (let j = 0, o = 0; j < n; j++, o += w)
+        for (let i = 0; i < w; i++) {
+          const q = o + i;
+          let v = db === null ? dk[q] : dk[q] + db[i];
+          if (D !== null) v *= D[q];
+          next[q] = base[q] + cN * v;
+          if (stageOut) dYs[q] = cur[q] + cS * v;
         }
-      } else if (D !== null) for (let i = 0; i < len; i++) dk[i] *= D[i];
     };
     for (let t = 0; t + 1 < this.nt; t++) {
       const st = s.steps[t];
       const Ya = s.Ys[t];
       const dba = dTheta === null ? null : this.pointViews(dTheta, t)[1];
       const dbb = dTheta === null ? null : this.pointViews(dTheta, t + 1)[1];
-      stage(dW === null ? null : dW.K[t], dba, Ya, s.K[t], cur, st.D1);
-      for (let i = 0; i < len; i++) {
-        next[i] = cur[i] + (h / 6) * dk[i];
-        dYs[i] = cur[i] + (h / 2) * dk[i];
-      }
-      stage(dW === null ? null : dW.Kmid[t], dW === null ? null : dW.bmid[t], st.Y2, s.Kmid[t], dYs, st.D2);
-      for (let i = 0; i < len; i++) {
-        next[i] += (h / 3) * dk[i];
-        dYs[i] = cur[i] + (h / 2) * dk[i];
-      }
-      stage(dW === null ? null : dW.Kmid[t], dW === null ? null : dW.bmid[t], st.Y3, s.Kmid[t], dYs, st.D3);
-      for (let i = 0; i < len; i++) {
-        next[i] += (h / 3) * dk[i];
-        dYs[i] = cur[i] + h * dk[i];
-      }
-      stage(dW === null ? null : dW.K[t + 1], dbb, st.Y4, s.K[t + 1], dYs, st.D4);
-      for (let i = 0; i < len; i++) next[i] += (h / 6) * dk[i];
+      const dKm = dW === null ? null : dW.Kmid[t];
+      const dbm = dW === null ? null : dW.bmid[t];
+      stage(dW === null ? null : dW.K[t], dba, Ya, s.K[t], cur, st.D1, h / 6, true, true, h / 2);
+      stage(dKm, dbm, st.Y2, s.Kmid[t], dYs, st.D2, h / 3, false, true, h / 2);
+      stage(dKm, dbm, st.Y3, s.Kmid[t], dYs, st.D3, h / 3, false, true, h);
+      stage(dW === null ? null : dW.K[t + 1], dbb, st.Y4, s.K[t + 1], dYs, st.D4, h / 6, false, false, 0);
       const tmp = cur;
       cur = next;
       next = tmp;
@@ -295,7 +294,6 @@ export class AntisymResNet implements Layer {
     const kern = kernels();
     let lam = Float64Array.from(U);
     let lamNew = new Float64Array(len);
-    const a = new Float64Array(len);
     const G = new Float64Array(len);
     const mu = new Float64Array(len);
     const wantG = gTheta !== null;
@@ -303,22 +301,36 @@ export class AntisymResNet implements Layer {
     const gb = wantG ? Array.from({ length: this.nt }, () => new Float64Array(w)) : [];
     const gKm = new Float64Array(w * w);
     const gbm = new Float64Array(w);
-    // G ← D ⊙ a; accumulate gKacc += G·Yinᵀ, gbacc += G·1; mu ← Kᵀ G; lamNew += mu
+    /**
+     * One adjoint stage, fused: with the previous stage's μ (when prevMu), lamNew += μ; the stage
+     * adjoint a = cL·λ + cM·μ; G = D ⊙ a; gbacc += G·1 — one sweep; then gKacc += G·Yinᵀ and
+     * μ ← Kᵀ G by GEMM.
+     */
     const stage = (
       D: Float64Array | null,
       Yin: Float64Array,
       Km: Float64Array,
       gKacc: Float64Array | null,
       gbacc: Float64Array | null,
+      cL: number,
+      cM: number,
+      prevMu: boolean,
     ): void => {
-      if (D !== null) for (let i = 0; i < len; i++) G[i] = D[i] * a[i];
-      else G.set(a);
-      if (gKacc !== null && gbacc !== null) {
-        kern.dgemm("N", "T", w, w, n, 1, G, w, Yin, w, 1, gKacc, w);
-        for (let j = 0, o = 0; j < n; j++, o += w) for (let i = 0; i < w; i++) gbacc[i] += G[o + i];
-      }
+      for (let j = 0, o = 0; j < n; j++, o += w)
+        for (let i = 0; i < w; i++) {
+          const q = o + i;
+          let a = cL * lam[q];
+          if (prevMu) {
+            const m = mu[q];
+            lamNew[q] += m;
+            a += cM * m;
+          }
+          const g = D === null ? a : D[q] * a;
+          G[q] = g;
+          if (gbacc !== null) gbacc[i] += g;
+        }
+      if (gKacc !== null) kern.dgemm("N", "T", w, w, n, 1, G, w, Yin, w, 1, gKacc, w);
       kern.dgemm("T", "N", w, n, w, 1, Km, w, G, w, 0, mu, w);
-      for (let i = 0; i < len; i++) lamNew[i] += mu[i];
     };
     for (let t = this.nt - 2; t >= 0; t--) {
       const st = s.steps[t];
@@ -327,14 +339,11 @@ export class AntisymResNet implements Layer {
         gKm.fill(0);
         gbm.fill(0);
       }
-      for (let i = 0; i < len; i++) a[i] = (h / 6) * lam[i];
-      stage(st.D4, st.Y4, s.K[t + 1], wantG ? gK[t + 1] : null, wantG ? gb[t + 1] : null);
-      for (let i = 0; i < len; i++) a[i] = (h / 3) * lam[i] + h * mu[i];
-      stage(st.D3, st.Y3, s.Kmid[t], wantG ? gKm : null, wantG ? gbm : null);
-      for (let i = 0; i < len; i++) a[i] = (h / 3) * lam[i] + (h / 2) * mu[i];
-      stage(st.D2, st.Y2, s.Kmid[t], wantG ? gKm : null, wantG ? gbm : null);
-      for (let i = 0; i < len; i++) a[i] = (h / 6) * lam[i] + (h / 2) * mu[i];
-      stage(st.D1, s.Ys[t], s.K[t], wantG ? gK[t] : null, wantG ? gb[t] : null);
+      stage(st.D4, st.Y4, s.K[t + 1], wantG ? gK[t + 1] : null, wantG ? gb[t + 1] : null, h / 6, 0, false);
+      stage(st.D3, st.Y3, s.Kmid[t], wantG ? gKm : null, wantG ? gbm : null, h / 3, h, true);
+      stage(st.D2, st.Y2, s.Kmid[t], wantG ? gKm : null, wantG ? gbm : null, h / 3, h / 2, true);
+      stage(st.D1, s.Ys[t], s.K[t], wantG ? gK[t] : null, wantG ? gb[t] : null, h / 6, h / 2, true);
+      for (let q = 0; q < len; q++) lamNew[q] += mu[q];
       if (wantG) {
         for (let i = 0; i < w * w; i++) {
           gK[t][i] += 0.5 * gKm[i];
