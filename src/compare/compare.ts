@@ -57,7 +57,7 @@ export interface CompareHooks {
    */
   settingsFor(optimizer: OptimizerName, extra: PartialSettings): Settings;
   /** Load or generate the data set of a run (compare calls it once per seed). */
-  loadData(settings: Settings): Promise<Dataset>;
+  loadData(settings: Settings, onProgress?: (done: number, total: number) => void): Promise<Dataset>;
   /** Train one run on an already loaded data set, silently. */
   train(settings: Settings, data: Dataset): Promise<TrainOutcome>;
 }
@@ -141,10 +141,11 @@ export function metricOf(task: "regression" | "classification"): MetricInfo {
 
 /**
  * History rows made monotone across multilevel levels: when a level restarts the wall clock or the
- * work-unit count, the previous level's last value is added to the following rows.
+ * work-unit count, its rows are offset by the previous level's last (continuous) value. Every other
+ * field (level, level-local iteration, radius, ...) is kept.
  */
-export function continuousRows(rows: readonly HistoryRow[]): TraceRow[] {
-  const out: TraceRow[] = [];
+export function continuousRows<R extends TraceRow>(rows: readonly R[]): R[] {
+  const out: R[] = [];
   let wOff = 0;
   let tOff = 0;
   let prevW = -Infinity;
@@ -152,25 +153,18 @@ export function continuousRows(rows: readonly HistoryRow[]): TraceRow[] {
   for (const r of rows) {
     let w = r.workUnits + wOff;
     let t = r.wallMs + tOff;
+    // a restarted counter: the new level's count starts from the previous total
     if (w < prevW) {
-      wOff += prevW - w;
-      w = prevW;
+      wOff = prevW;
+      w = r.workUnits + wOff;
     }
     if (t < prevT) {
-      tOff += prevT - t;
-      t = prevT;
+      tOff = prevT;
+      t = r.wallMs + tOff;
     }
     prevW = w;
     prevT = t;
-    out.push({
-      iteration: out.length,
-      workUnits: w,
-      wallMs: t,
-      loss: r.loss,
-      trainMetric: r.trainMetric,
-      valLoss: r.valLoss,
-      valMetric: r.valMetric,
-    });
+    out.push({ ...r, workUnits: w, wallMs: t });
   }
   return out;
 }
@@ -224,7 +218,15 @@ export async function runCompare(hooks: CompareHooks, o: CompareOptions): Promis
   for (const seed of o.seeds) {
     const base = hooks.settingsFor(optimizers[0], { seed });
     log(`seed ${seed}: loading data`);
-    const data = await hooks.loadData(base);
+    let shown = 0;
+    const data = await hooks.loadData(base, (done, total) => {
+      // a line at every quarter of a long generation
+      const quarter = Math.floor((4 * done) / Math.max(1, total));
+      if (quarter > shown && done < total) {
+        shown = quarter;
+        log(`seed ${seed}: generating data, ${done}/${total} samples`);
+      }
+    });
     task = data.task;
     provenance = data.provenance;
     const metric = metricOf(data.task);

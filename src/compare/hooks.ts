@@ -32,8 +32,8 @@ export function trainPipelineHooks(o: TrainPipelineOptions): CompareHooks & { pr
       const base: PartialSettings[] = preset !== null ? [presetSettings(preset, optimizer)] : [];
       return resolveSettings(...base, ...o.layers, { ...extra, optimizer });
     },
-    async loadData(s: Settings): Promise<Dataset> {
-      if (preset !== null) return loadPresetData(preset, s);
+    async loadData(s: Settings, onProgress?: (done: number, total: number) => void): Promise<Dataset> {
+      if (preset !== null) return loadPresetData(preset, s, { onProgress });
       return loadUserData({ y: s.y!, c: s.c!, task: s.task!, split: s.split, seed: s.seed });
     },
     async train(s: Settings, data: Dataset): Promise<TrainOutcome> {

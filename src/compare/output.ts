@@ -7,7 +7,7 @@ import { cpus, platform, release, totalmem, arch } from "node:os";
 import { join, resolve } from "node:path";
 import { kernels } from "../kernels/index.js";
 import { VERSION } from "../version.js";
-import { renderSvg } from "../report/vega.js";
+import { PLOT_VERSIONS, renderSvg } from "../report/vega.js";
 import {
   curveSpec,
   observationsSpec,
@@ -17,7 +17,7 @@ import {
   type YQuantity,
 } from "../report/plots.js";
 import { renderReportHtml, type Section, type Table } from "../report/html.js";
-import { traceToCsv } from "../report/history.js";
+import { historyCsv } from "../experiments/summary.js";
 import { labelMapsSvg, type LabelMap } from "../report/labelmap.js";
 import { fmt, textTable } from "../report/table.js";
 import { getPath, type Spread } from "./aggregate.js";
@@ -43,6 +43,7 @@ export function machineInfo(): Record<string, string> {
     os: `${platform()} ${release()} ${arch()}`,
     cpu: `${cpu[0]?.model ?? "unknown"} × ${cpu.length}`,
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    plots: `vega ${PLOT_VERSIONS.vega}, vega-lite ${PLOT_VERSIONS.vegaLite}`,
   };
 }
 
@@ -313,7 +314,7 @@ export async function writeCompare(
   const histories: string[] = [];
   for (const t of res.traces) {
     const f = join(root, "histories", `${t.method}-seed${t.seed}.csv`);
-    writeFileSync(f, traceToCsv(t.rows));
+    writeFileSync(f, historyCsv(t.rows as unknown as Record<string, unknown>[]));
     histories.push(f);
   }
   const figs = await figures(res, extra);

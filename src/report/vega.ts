@@ -3,7 +3,7 @@
  * Every plot of gnvpro (data show, compare reports) goes through this one function.
  */
 import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import { compile, version as vegaLiteVersion, type TopLevelSpec } from "vega-lite";
 
 export type { TopLevelSpec } from "vega-lite";
 
@@ -16,3 +16,6 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
     view.finalize();
   }
 }
+
+/** Versions of the plotting libraries (for reports). */
+export const PLOT_VERSIONS = { vega: vega.version, vegaLite: vegaLiteVersion } as const;

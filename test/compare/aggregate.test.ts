@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { aggregateSummaries, spread } from "../../src/compare/aggregate.js";
 import { bestValMetric, firstReach } from "../../src/compare/target.js";
+import { continuousRows } from "../../src/compare/compare.js";
 import type { TraceRow } from "../../src/report/history.js";
 
 test("spread: median, quartiles and range of the finite values", () => {
@@ -50,4 +51,26 @@ test("bestValMetric / firstReach: lower-is-better and higher-is-better", () => {
   assert.deepEqual(firstReach(acc, 0.7, true), { iteration: 1, workUnits: 10, wallMs: 100 });
   assert.equal(firstReach(acc, 0.81, true), null);
   assert.throws(() => firstReach(acc, NaN, true), /target must be finite/);
+});
+
+test("continuousRows joins multilevel histories into monotone work units and wall time", () => {
+  const r = (level: number, iteration: number, workUnits: number, wallMs: number) => ({
+    level,
+    iteration,
+    workUnits,
+    wallMs,
+    loss: 1,
+  });
+  // level 1 restarts the clock; work units already continue (the driver adds an offset)
+  const rows = [r(0, 0, 0, 0), r(0, 1, 5, 40), r(1, 0, 5, 3), r(1, 1, 9, 20)];
+  const c = continuousRows(rows);
+  assert.deepEqual(
+    c.map((x) => [x.level, x.iteration, x.workUnits, x.wallMs]),
+    [
+      [0, 0, 0, 0],
+      [0, 1, 5, 40],
+      [1, 0, 5, 43],
+      [1, 1, 9, 60],
+    ],
+  );
 });
