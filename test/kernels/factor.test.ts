@@ -9,7 +9,7 @@ for (const K of backends()) {
   describe(`factorisations on the ${K.name} backend`, () => {
     it("dpotrf reconstructs A = L Lᵀ / Uᵀ U and leaves the other triangle alone", () => {
       const rng = new Rng(11);
-      for (const n of [0, 1, 2, 5, 17, 40]) {
+      for (const n of [0, 1, 2, 5, 17, 40, 150]) {
         for (const uplo of ["L", "U"] as Uplo[]) {
           const lda = n + 3;
           const A0 = randSpd(rng, n);
@@ -77,6 +77,14 @@ for (const K of backends()) {
         ),
         { numRuns: 100, seed: 7 },
       );
+    });
+
+    it("dpotrf reports the order of the first non-positive leading minor past the first block", () => {
+      const n = 150;
+      const A0 = randSpd(new Rng(16), n);
+      A0[99 + 99 * n] = -1;
+      for (const uplo of ["L", "U"] as Uplo[])
+        assert.throws(() => K.dpotrf(uplo, n, A0.slice(), n), /dpotrf.*150×150.*leading minor of order 100 /);
     });
 
     it("dpotrf rejects a matrix that is not SPD, and non-finite entries", () => {

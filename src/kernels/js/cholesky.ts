@@ -3,12 +3,41 @@
  * validation here: the callers in ./index.ts validate first). Correct, not fast.
  */
 import type { Diag, Side, Trans, Uplo } from "../types.js";
+import { syrk } from "./syrk.js";
+
+/** Block size of the blocked Cholesky (the trailing updates run in the blocked GEMM through syrk). */
+const NB = 64;
 
 /**
  * A = L Lᵀ (uplo "L") or A = Uᵀ U (uplo "U") in place of the uplo triangle; the other triangle is
- * untouched. Returns 0, or the 1-based order of the first leading minor that is not positive (as LAPACK's info).
+ * untouched. Returns 0, or the 1-based order of the first leading minor that is not positive (as
+ * LAPACK's info). Right-looking by blocks of NB (as LAPACK's dpotrf): factor the diagonal block,
+ * triangular-solve the panel beside it, update the trailing triangle with syrk.
  */
 export function potrf(uplo: Uplo, n: number, A: Float64Array, lda: number): number {
+  if (n <= NB) return potrfUnblocked(uplo, n, A, lda);
+  for (let k = 0; k < n; k += NB) {
+    const kb = Math.min(NB, n - k);
+    const n2 = n - k - kb;
+    const A11 = A.subarray(k + k * lda);
+    const info = potrfUnblocked(uplo, kb, A11, lda);
+    if (info > 0) return k + info;
+    if (n2 === 0) break;
+    const A22 = A.subarray(k + kb + (k + kb) * lda);
+    if (uplo === "U") {
+      const A12 = A.subarray(k + (k + kb) * lda); // kb × n2
+      trsm("L", "U", "T", "N", kb, n2, 1, A11, lda, A12, lda);
+      syrk("U", "T", n2, kb, -1, A12, lda, 1, A22, lda);
+    } else {
+      const A21 = A.subarray(k + kb + k * lda); // n2 × kb
+      trsm("R", "L", "T", "N", n2, kb, 1, A11, lda, A21, lda);
+      syrk("L", "N", n2, kb, -1, A21, lda, 1, A22, lda);
+    }
+  }
+  return 0;
+}
+
+function potrfUnblocked(uplo: Uplo, n: number, A: Float64Array, lda: number): number {
   if (uplo === "L") {
     for (let j = 0; j < n; j++) {
       const cj = j * lda;
