@@ -54,3 +54,26 @@ export { loadDataset } from "./data/dataset.js";
 export type { Dataset as StoredDataset } from "./data/dataset.js";
 export { registerGenerator, getGenerator, listGenerators, registerShowRenderer } from "./data/registry.js";
 export type { DataGenerator, GeneratedSet } from "./data/registry.js";
+// Comparison of optimizers (`gnvpro compare`) and reports.
+export { runCompare, runBaselines, COMPARE_OPTIMIZERS, OPTIMIZER_LABELS } from "./compare/compare.js";
+export type {
+  CompareHooks,
+  CompareOptions,
+  CompareResult,
+  MethodResult,
+  SeedRun,
+} from "./compare/compare.js";
+export { trainPipelineHooks } from "./compare/hooks.js";
+export { writeCompare, formatCompareTable } from "./compare/output.js";
+export { meanPredictor, ridge, linearClassifier } from "./compare/baselines.js";
+export type { BaselineData, BaselineResult } from "./compare/baselines.js";
+export { spread, aggregateSummaries } from "./compare/aggregate.js";
+export type { Spread } from "./compare/aggregate.js";
+export { bestValMetric, firstReach } from "./compare/target.js";
+export { renderSvg } from "./report/vega.js";
+export { curveSpec, observationsSpec } from "./report/plots.js";
+export { labelMapsSvg } from "./report/labelmap.js";
+export type { LabelMap } from "./report/labelmap.js";
+export { renderReportHtml, externalReferences } from "./report/html.js";
+export type { ReportInput } from "./report/html.js";
+export type { Trace, TraceRow, MetricInfo } from "./report/history.js";
