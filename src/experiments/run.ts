@@ -16,7 +16,7 @@ import type { LossKind } from "../objectives/losses.js";
 import { accuracy, meanRelativeError, relativeFrobeniusError } from "../objectives/metrics.js";
 import { VarProObjective } from "../objectives/reduced.js";
 import { JointObjective } from "../objectives/joint.js";
-import { WorkCounter } from "../objectives/types.js";
+import { WorkCounter, type GNObjective } from "../objectives/types.js";
 import { TrustRegion } from "../optimizers/trust-region.js";
 import { Lbfgs } from "../optimizers/lbfgs.js";
 import { Adam } from "../optimizers/adam.js";
@@ -219,19 +219,37 @@ function setupBlockSampled(p: PreparedRun, net: Layer, theta: Float64Array, alph
   const { d, q } = p.data;
   const n = p.data.train.n;
   const work = new WorkCounter();
-  const blocks = splitBlocks(n, Math.min(s.blockSize, n), new Rng(s.seed + 1)).map((idx) => ({
-    objective: new VarProObjective({
-      net,
-      Y: columns(p.Ytrain, d, idx),
-      C: columns(p.Ctrain, q, idx),
-      loss: p.data.loss as LossKind,
-      alphaW: s.alphaW,
-      alphaTheta,
+  // One block objective alive at a time: each keeps the network's activations of its samples, so
+  // keeping all of them would hold the whole training set's activations (gigabytes for images).
+  // A block re-entered later starts afresh (its cross-entropy inner solve cold-starts then).
+  let active: { k: number; obj: VarProObjective } | null = null;
+  const blockObjective = (k: number, idx: Int32Array): VarProObjective => {
+    if (active === null || active.k !== k)
+      active = {
+        k,
+        obj: new VarProObjective({
+          net,
+          Y: columns(p.Ytrain, d, idx),
+          C: columns(p.Ctrain, q, idx),
+          loss: p.data.loss as LossKind,
+          alphaW: s.alphaW,
+          alphaTheta,
+          work,
+          workScale: idx.length / n,
+        }),
+      };
+    return active.obj;
+  };
+  const blocks = splitBlocks(n, Math.min(s.blockSize, n), new Rng(s.seed + 1)).map((idx, k) => {
+    const objective: GNObjective = {
+      dim: net.nParams,
       work,
-      workScale: idx.length / n,
-    }),
-    fraction: idx.length / n,
-  }));
+      evaluate: (x) => blockObjective(k, idx).evaluate(x),
+      gradient: (x) => blockObjective(k, idx).gradient(x),
+      hessVec: (v) => blockObjective(k, idx).hessVec(v),
+    };
+    return { objective, fraction: idx.length / n };
+  });
   const problem = blockProblem(work, blocks);
   const optimizer = new BlockSampledTR({
     trustRegion: {

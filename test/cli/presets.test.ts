@@ -70,3 +70,24 @@ test("the split is random with respect to generated data (its stream differs fro
     assert.ok(frac > 0.3 && frac < 0.7, `class-1 fraction ${frac} of ${part.n}`);
   }
 });
+
+test("experiment mnist: block-sampled GNvpro on a few real images", async () => {
+  const out = join(dir, "mnist");
+  const s = await runTrainCommand({
+    experiment: "mnist",
+    n: "40",
+    blockSize: "12",
+    epochs: "1",
+    blockIters: "1",
+    krylovMaxIter: "2",
+    quiet: true,
+    out,
+  });
+  assert.ok(s !== null);
+  assert.match(s.data, /real MNIST/);
+  assert.equal(s.iterations, 3); // three blocks, one trust-region step each, one epoch
+  assert.equal(typeof s.test.last?.accuracy, "number");
+  const m = loadModel(join(out, "model.json"));
+  assert.deepEqual(m.info.inShape, [1, 28, 28]);
+  assert.equal(m.info.preprocessing.inputs.kind, "per-sample");
+});
