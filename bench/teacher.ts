@@ -39,11 +39,7 @@ const rows = await compareOptimizers({
   gnvpro: {
     "gnvpro (default)": GNVPRO_DEFAULTS,
     "gnvpro (reference: fixed η=1e-2, ≤20 CG)": REFERENCE_KRYLOV,
-    "gnvpro (Eisenstat–Walker, ≤20 CG)": {
-      krylovMaxIterations: 20,
-      forcing: { kind: "eisenstat-walker" },
-      krylovModelTolerance: 0,
-    },
+    "gnvpro (default, no preconditioner)": { ...GNVPRO_DEFAULTS, preconditioner: "none" },
   },
   gn: GNVPRO_DEFAULTS,
 });

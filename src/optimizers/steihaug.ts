@@ -28,7 +28,7 @@ export interface CGSegment {
   curvature: number;
   /** ‖s_j + extent·p_j‖ (∞ on negative curvature) */
   endNorm: number;
-  /** s_jᵀp_j, p_jᵀp_j, s_jᵀs_j for the boundary root */
+  /** s_jᵀp_j, p_jᵀp_j, s_jᵀs_j for the boundary root (M-inner products when preconditioned) */
   sp: number;
   pp: number;
   ss: number;
@@ -50,6 +50,10 @@ export interface CGPath {
   end: Float64Array | null;
   /** m(end) */
   mEnd: number;
+  /** ‖end‖ in the norm of the solve (Euclidean, or M-norm when preconditioned); ∞ without end */
+  endNorm: number;
+  /** the last (p, Hp) pairs when asked for (keepPairs) */
+  pairs: { p: Float64Array; Hp: Float64Array }[];
   /** number of H·v products spent */
   iterations: number;
   stop: CGStop;
@@ -67,6 +71,10 @@ export interface SteihaugOptions {
    * last iteration gained less than the fraction c/k of the total model decrease. 0 disables it.
    */
   modelTolerance?: number;
+  /** preconditioner: z = M⁻¹ r with M SPD; the trust region is then the M-norm ball ‖s‖_M ≤ Δ */
+  precond?: (r: Float64Array) => Float64Array;
+  /** keep the last k (p, Hp) pairs (for a limited-memory preconditioner of the next solve) */
+  keepPairs?: number;
   /** asked before every H·v; returning false stops CG with reason "budget" */
   canAfford?: () => boolean;
 }
@@ -83,23 +91,35 @@ export function steihaugCG(
   const n = g.length;
   const gNorm = norm2(g);
   const segments: CGSegment[] = [];
+  const pairs: { p: Float64Array; Hp: Float64Array }[] = [];
+  const keep = opts.keepPairs ?? 0;
+  const M = opts.precond;
   let s = new Float64Array(n);
   const r = Float64Array.from(g); // r = H s + g
+  let z = M ? M(r) : r; // z = M⁻¹ r
   const p = new Float64Array(n);
-  for (let i = 0; i < n; i++) p[i] = -r[i];
+  for (let i = 0; i < n; i++) p[i] = -z[i];
   let rr = dot(r, r);
+  let rz = M ? dot(r, z) : rr;
+  // M-norm geometry by the recurrences of Gould, Lucidi, Roma & Toint (1999): sᵀMs, sᵀMp, pᵀMp
+  let sMs = 0;
+  let sMp = 0;
+  let pMp = rz;
   let m = 0;
-  let ss = 0;
   let iterations = 0;
   const path = (stop: CGStop, end: Float64Array | null, mEnd: number): CGPath => ({
     segments,
     end,
     mEnd,
+    endNorm: end === null ? Infinity : Math.sqrt(sMs),
     iterations,
     stop,
     relResidual: gNorm > 0 ? Math.sqrt(rr) / gNorm : 0,
+    pairs,
   });
   if (gNorm === 0) return path("converged", s, 0);
+  if (M && !(rz > 0))
+    throw new Error(`steihaugCG: the preconditioner is not positive definite (rᵀM⁻¹r = ${rz})`);
   const maxIt = Math.max(1, Math.floor(opts.maxIterations));
   for (let k = 0; k < maxIt; k++) {
     if (opts.canAfford && !opts.canAfford()) return path("budget", s, m);
@@ -108,9 +128,11 @@ export function steihaugCG(
     const kappa = dot(p, Hp);
     if (!Number.isFinite(kappa) || !allFinite(Hp)) return path("non-finite", s, m);
     const slope = dot(r, p);
-    const sp = dot(s, p);
-    const pp = dot(p, p);
     const dir = Float64Array.from(p);
+    if (keep > 0 && kappa > 0) {
+      pairs.push({ p: dir, Hp: Float64Array.from(Hp) });
+      if (pairs.length > keep) pairs.shift();
+    }
     if (kappa <= 0) {
       segments.push({
         start: s,
@@ -120,17 +142,17 @@ export function steihaugCG(
         slope,
         curvature: kappa,
         endNorm: Infinity,
-        sp,
-        pp,
-        ss,
+        sp: sMp,
+        pp: pMp,
+        ss: sMs,
       });
       return path("negative-curvature", null, m);
     }
-    const alpha = rr / kappa;
+    const alpha = rz / kappa;
     const next = Float64Array.from(s);
     axpy(alpha, p, next);
-    const nextSS = dot(next, next);
-    const nextNorm = Math.sqrt(nextSS);
+    const nextSMs = M ? sMs + 2 * alpha * sMp + alpha * alpha * pMp : dot(next, next);
+    const nextNorm = Math.sqrt(Math.max(0, nextSMs));
     segments.push({
       start: s,
       dir,
@@ -139,23 +161,34 @@ export function steihaugCG(
       slope,
       curvature: kappa,
       endNorm: nextNorm,
-      sp,
-      pp,
-      ss,
+      sp: sMp,
+      pp: pMp,
+      ss: sMs,
     });
     if (nextNorm >= radius) return path("boundary", null, m);
     const mPrev = m;
     m = m + alpha * slope + 0.5 * alpha * alpha * kappa;
     axpy(alpha, Hp, r);
     s = next;
-    ss = nextSS;
-    const rrNew = dot(r, r);
-    const beta = rrNew / rr;
-    rr = rrNew;
+    rr = dot(r, r);
+    if (M) z = M(r);
+    else z = r;
+    const rzNew = M ? dot(r, z) : rr;
+    const beta = rzNew / rz;
+    if (M) {
+      sMp = beta * (sMp + alpha * pMp);
+      pMp = rzNew + beta * beta * pMp;
+    }
+    sMs = nextSMs;
+    rz = rzNew;
     if (Math.sqrt(rr) <= opts.tolerance * gNorm) return path("converged", s, m);
     const c = opts.modelTolerance ?? 0;
     if (c > 0 && (k + 1) * (mPrev - m) <= c * Math.abs(m)) return path("model-stalled", s, m);
-    for (let i = 0; i < n; i++) p[i] = -r[i] + beta * p[i];
+    for (let i = 0; i < n; i++) p[i] = -z[i] + beta * p[i];
+    if (!M) {
+      sMp = dot(s, p);
+      pMp = dot(p, p);
+    }
   }
   return path("max-iterations", s, m);
 }
@@ -196,7 +229,7 @@ export function cutPath(path: CGPath, radius: number): CutStep {
 
 /** Norm of the point where the path ends (∞ when it ends on a negative-curvature ray). */
 export function pathEndNorm(path: CGPath): number {
-  if (path.end !== null) return norm2(path.end);
+  if (path.end !== null) return path.endNorm;
   const last = path.segments[path.segments.length - 1];
   return last.endNorm;
 }

@@ -1,6 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TrustRegion, actualReduction, REFERENCE_KRYLOV } from "../../src/optimizers/trust-region.js";
+import {
+  TrustRegion,
+  actualReduction,
+  lbfgsInverse,
+  REFERENCE_KRYLOV,
+} from "../../src/optimizers/trust-region.js";
 import { steihaugCG, cutPath } from "../../src/optimizers/steihaug.js";
 import { nextForcing, DEFAULT_FORCING } from "../../src/optimizers/forcing.js";
 import { Lbfgs } from "../../src/optimizers/lbfgs.js";
@@ -267,4 +272,42 @@ test("bad options and inputs are rejected with clear errors", () => {
       }),
     /budget/,
   );
+});
+
+test("preconditioned Steihaug: the M-norm geometry is exact, and an L-BFGS preconditioner from a full CG solve is H⁻¹", () => {
+  const d = 7;
+  const H = spd(d, 12);
+  const g = new Rng(13).fillNormal(new Float64Array(d));
+  const D = Float64Array.from({ length: d }, (_, i) => 1 + i);
+  const precond = (r: Float64Array) => r.map((v, i) => v / D[i]);
+  const mNorm = (s: Float64Array) => Math.sqrt(s.reduce((a, v, i) => a + D[i] * v * v, 0));
+  const full = steihaugCG(H, g, Infinity, { maxIterations: 50, tolerance: 1e-13, precond });
+  assert.equal(full.stop, "converged");
+  assert.ok(Math.abs(full.endNorm - mNorm(full.end!)) < 1e-10 * full.endNorm);
+  for (const frac of [0.1, 0.5, 0.9]) {
+    const radius = frac * full.endNorm;
+    const direct = steihaugCG(H, g, radius, { maxIterations: 50, tolerance: 1e-13, precond });
+    const a = cutPath(direct, radius);
+    const b = cutPath(full, radius);
+    assert.ok(Math.abs(mNorm(b.step) - radius) < 1e-10 * radius, `‖s‖_M = ${mNorm(b.step)} vs Δ = ${radius}`);
+    assert.ok(maxAbsDiff(a.step, b.step) < 1e-10 * full.endNorm);
+  }
+  // quasi-Newton termination: BFGS from d conjugate pairs of H reproduces H⁻¹, so PCG takes one step
+  const first = steihaugCG(H, g, Infinity, { maxIterations: d, tolerance: 1e-14, keepPairs: d });
+  assert.equal(first.pairs.length, d);
+  const Minv = lbfgsInverse(
+    first.pairs.map((q) => q.p),
+    first.pairs.map((q) => q.Hp),
+  );
+  const g2 = new Rng(14).fillNormal(new Float64Array(d));
+  const pc = steihaugCG(H, g2, Infinity, { maxIterations: 10, tolerance: 1e-8, precond: Minv });
+  assert.equal(pc.iterations, 1);
+  const r = H(pc.end!);
+  for (let i = 0; i < d; i++) r[i] += g2[i];
+  assert.ok(Math.hypot(...r) < 1e-8 * Math.hypot(...g2));
+  assert.throws(
+    () => steihaugCG(H, g, 1, { maxIterations: 3, tolerance: 0.1, precond: (v) => v.map((x) => -x) }),
+    /positive definite/,
+  );
+  assert.throws(() => new TrustRegion({ preconditioner: "ilu" as unknown as "none" }), /preconditioner/);
 });
