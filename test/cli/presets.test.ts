@@ -91,3 +91,37 @@ test("experiment mnist: block-sampled GNvpro on a few real images", async () => 
   assert.deepEqual(m.info.inShape, [1, 28, 28]);
   assert.equal(m.info.preprocessing.inputs.kind, "per-sample");
 });
+
+test("multilevel run interrupted in its second level resumes to the uninterrupted history", async () => {
+  const flags = { experiment: "cdr", n: "60", levels: "2", budget: "12", krylovMaxIter: "2", quiet: true };
+  const full = await runTrainCommand({ ...flags, out: join(dir, "ml-full") });
+  assert.ok(full !== null);
+  process.env.GNVPRO_TEST_SIGINT_AT_ITER = "2:1";
+  const errWrite = process.stderr.write;
+  try {
+    process.stderr.write = () => true; // keep the interrupt messages out of the test output
+    const cut = await runTrainCommand({ ...flags, out: join(dir, "ml-cut") });
+    assert.equal(cut, null);
+  } finally {
+    process.stderr.write = errWrite;
+    delete process.env.GNVPRO_TEST_SIGINT_AT_ITER;
+  }
+  process.exitCode = 0;
+  assert.ok(existsSync(join(dir, "ml-cut", "checkpoint.json")));
+  assert.ok(!existsSync(join(dir, "ml-cut", "model.json")));
+  const resumed = await runTrainCommand({ resume: join(dir, "ml-cut"), quiet: true });
+  assert.ok(resumed !== null);
+  const strip = (f: string) =>
+    readFileSync(f, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) =>
+        l
+          .split(",")
+          .filter((_, k) => k !== 3)
+          .join(","),
+      );
+  assert.deepEqual(strip(join(dir, "ml-cut", "history.csv")), strip(join(dir, "ml-full", "history.csv")));
+  assert.deepEqual(resumed.test, full.test);
+  assert.deepEqual(resumed.best, full.best);
+});

@@ -147,7 +147,13 @@ export async function runTrainCommand(f: TrainFlags): Promise<Summary | null> {
     f.resume !== undefined ? resolveResume(f) : { settings: resolveTrainSettings(f), dir: null };
   const resume = dir !== null ? readRunCheckpoint(dir).checkpoint : null;
   const hook = process.env.GNVPRO_TEST_SIGINT_AT_ITER;
-  const sigintAt = hook !== undefined && hook !== "" ? Number(hook) : null;
+  // test hook "K" or "LEVEL:K" (levels counted from 1): behave as if Ctrl-C came at that iteration
+  const sigintAt =
+    hook !== undefined && hook !== ""
+      ? hook.includes(":")
+        ? { level: Number(hook.split(":")[0]) - 1, iteration: Number(hook.split(":")[1]) }
+        : { level: 0, iteration: Number(hook) }
+      : null;
   const prepared = await prepareRun(settings);
   const metricName = prepared.data.task === "classification" ? "acc" : "relErr";
   const progress = makeProgress(settings.quiet || settings.json, metricName);
@@ -180,7 +186,12 @@ export async function runTrainCommand(f: TrainFlags): Promise<Summary | null> {
             loss: row.loss,
             valMetric: row.valMetric,
           });
-          if (sigintAt !== null && !asked && row.iteration >= sigintAt) {
+          if (
+            sigintAt !== null &&
+            !asked &&
+            level === sigintAt.level &&
+            row.iteration >= sigintAt.iteration
+          ) {
             asked = true; // test hook: behave as if the user pressed Ctrl-C now
             process.kill(process.pid, "SIGINT");
           }
