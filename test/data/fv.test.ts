@@ -122,8 +122,9 @@ test("fv: stream-function velocities are discretely divergence-free and vanish a
   let dmax = 0;
   for (const d of div) dmax = Math.max(dmax, Math.abs(d));
   assert.ok(dmax < 1e-12, `max |div v| = ${dmax}`);
-  // The velocity is not trivially zero: it circulates (clockwise: +x along the bottom row).
+  // The velocity is not trivially zero: it circulates counter-clockwise (+x along the bottom row, −x along the top).
   assert.ok(v.x[0] > 0.1 && v.x[(12 - 1) * 11] < -0.1);
+  assert.ok(v.y[11 + 5 * 12] > 0.1 && v.y[0 + 5 * 12] < -0.1); // up the right side, down the left
 });
 
 test("fv: upwind convection + diffusion is conservative with non-positive off-diagonals", () => {
