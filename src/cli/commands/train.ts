@@ -22,7 +22,7 @@ import { getPreset, presetSettings } from "../../experiments/presets.js";
 import { executeRun, prepareRun, readRunCheckpoint } from "../../experiments/run.js";
 import { formatSummary, type Summary } from "../../experiments/summary.js";
 import { makeProgress } from "../progress.js";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 
 /** Raw commander options (strings as typed). */
 export interface TrainFlags {
@@ -154,6 +154,8 @@ export async function runTrainCommand(f: TrainFlags): Promise<Summary | null> {
         ? { level: Number(hook.split(":")[0]) - 1, iteration: Number(hook.split(":")[1]) }
         : { level: 0, iteration: Number(hook) }
       : null;
+  if (existsSync(settings.out!) && !statSync(settings.out!).isDirectory())
+    throw new Error(`option --out: ${settings.out} exists and is not a directory`);
   const prepared = await prepareRun(settings);
   const metricName = prepared.data.task === "classification" ? "acc" : "relErr";
   const progress = makeProgress(settings.quiet || settings.json, metricName);
