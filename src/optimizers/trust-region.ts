@@ -54,6 +54,8 @@ export interface TrustRegionOptions {
    */
   preconditioner: "none" | "lbfgs";
   preconditionerMemory: number;
+  /** keep pairs of earlier solves too (newest last), up to the memory; else only the last solve's */
+  preconditionerAccumulate: boolean;
   /** initial radius; "gn-step" = the norm of the first untruncated GN step (4.3) */
   initialRadius: number | "gn-step";
   /** stop with "radius-collapsed" when Δ falls below this */
@@ -82,6 +84,7 @@ export const DEFAULT_TRUST_REGION: TrustRegionOptions = {
   forcing: { ...DEFAULT_FORCING, kind: "eisenstat-walker" },
   preconditioner: "lbfgs",
   preconditionerMemory: 50,
+  preconditionerAccumulate: false,
   initialRadius: "gn-step",
   minRadius: 1e-14,
   growthCap: 1e4,
@@ -346,8 +349,15 @@ export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
       }
       st.path = path;
       if (o.preconditioner === "lbfgs" && path.pairs.length > 0) {
-        st.pcS = path.pairs.map((q) => q.p);
-        st.pcY = path.pairs.map((q) => q.Hp);
+        const keep = o.preconditionerAccumulate ? st.pcS.length : 0;
+        st.pcS = st.pcS
+          .slice(st.pcS.length - keep)
+          .concat(path.pairs.map((q) => q.p))
+          .slice(-o.preconditionerMemory);
+        st.pcY = st.pcY
+          .slice(st.pcY.length - keep)
+          .concat(path.pairs.map((q) => q.Hp))
+          .slice(-o.preconditionerMemory);
       }
     } else if (!affordable(trialCost)) {
       st.status = "budget";
