@@ -58,8 +58,9 @@ function cell(r: MethodResult, path: string, fallback?: unknown, scale = 1): str
   return fmt(v === null ? null : v * scale);
 }
 
-function reachCell(r: MethodResult, what: "workUnits" | "wallSeconds"): string {
+function reachCell(r: MethodResult, what: "workUnits" | "wallSeconds", hasTarget: boolean): string {
   if (r.kind === "baseline") return "";
+  if (!hasTarget) return "—";
   const v = r.reachedAdamBest[what];
   if (v === null) return "not reached";
   const seeds = r.reachedAdamBest.seeds;
@@ -97,8 +98,8 @@ export function summaryTable(res: CompareResult): Table {
     cell(r, `train.best.${m.name}`, undefined, scale),
     cell(r, `val.best.${m.name}`, undefined, scale),
     cell(r, `test.best.${m.name}`, undefined, scale),
-    reachCell(r, "workUnits"),
-    reachCell(r, "wallSeconds"),
+    reachCell(r, "workUnits", res.target.median !== null),
+    reachCell(r, "wallSeconds", res.target.median !== null),
   ]);
   const notes = [
     `Metrics of the best-validation iterate, in the data's original units; training loss of the last iterate.`,
