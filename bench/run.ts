@@ -43,6 +43,8 @@ function opt(name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 const quick = flag("quick");
+/** the bench:* scripts in their --quick form (always with --quick; on request with --micro-quick) */
+const microQuick = quick || flag("micro-quick");
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -57,6 +59,9 @@ interface ExperimentPlan {
   /** why the bench differs from the paper's setting, if it does */
   note: string;
   timeoutMin: number;
+  /** ADAM/SGD learning-rate grid of the full run as factors of the preset's rate (default: compare's
+   *  0.1, 0.3, 1, 3) */
+  lrFactors?: number[];
 }
 
 const EXPERIMENTS: ExperimentPlan[] = [
@@ -76,23 +81,26 @@ const EXPERIMENTS: ExperimentPlan[] = [
   },
   {
     name: "dcr",
-    full: { n: 2000, levels: 2, budget: 100 },
+    full: { n: 1000, levels: 1, nt: 3, budget: 60 },
     quick: { n: 500, levels: 1, budget: 20 },
-    note: "reduced from the paper's 10 000 samples, 3 levels × 400 WU to 2000 samples (1600/200/200), 2 levels × 100 WU, to fit the suite's time on 2 cores",
+    lrFactors: [1],
+    note: "reduced: 1000 samples (800/100/100) instead of 10 000, one level with 3 weight points and 60 WU instead of 2→3→5 points × 400 WU, ADAM/SGD at the preset's rate (no tuning); to fit the suite's time on a shared 2-core machine",
     timeoutMin: 40,
   },
   {
     name: "indian-pines",
-    full: { budget: 100 },
-    quick: { budget: 15, maxIter: 15 },
-    note: "synthetic scene (no real files here); budget 100 WU instead of 500 to fit the suite's time",
+    full: { budget: 20, maxIter: 20 },
+    quick: { budget: 6, maxIter: 6 },
+    lrFactors: [1],
+    note: "synthetic scene (no real files here); reduced: budget 20 WU instead of 500, ADAM/SGD at the preset's rate (no tuning)",
     timeoutMin: 40,
   },
   {
     name: "mnist",
-    full: { n: 6000, epochs: 1, maxIter: 2, blockSize: 2000, budget: 12 },
-    quick: { n: 1200, epochs: 1, maxIter: 1, blockSize: 1000, budget: 4 },
-    note: "6000 of the 60 000 images (5000/1000), block-sampled GNvpro 1 epoch of 2000-image blocks, ADAM/SGD 2 epochs: the CNN in TypeScript is too slow here for the paper's 50 000 images",
+    full: { n: 600, epochs: 2, maxIter: 3, blockSize: 500, budget: 12 },
+    quick: { n: 300, epochs: 1, maxIter: 1, blockSize: 250, budget: 4 },
+    lrFactors: [1],
+    note: "reduced to a toy: 600 of the 60 000 images (500/100, test 120), block-sampled GNvpro 2 epochs of one 500-image block, ADAM/SGD 3 epochs at the preset's rate (no tuning): the CNN in TypeScript costs ~10 CPU-s per work unit per 1000 images here",
     timeoutMin: 40,
   },
 ];
@@ -403,9 +411,11 @@ async function childCompare(name: string, outFile: string): Promise<void> {
   const first = hooks.settingsFor("gnvpro", {});
   const seeds = Array.from({ length: SEEDS }, (_, i) => first.seed + i);
   const lrGrid: Partial<Record<"adam" | "sgd", number[]>> = {};
-  if (quick) {
-    lrGrid.adam = [hooks.settingsFor("adam", {}).lr];
-    lrGrid.sgd = [hooks.settingsFor("sgd", {}).lr];
+  const factors = quick ? [1] : plan.lrFactors;
+  if (factors !== undefined) {
+    const r = (x: number) => Number(x.toPrecision(6));
+    lrGrid.adam = factors.map((f) => r(f * hooks.settingsFor("adam", {}).lr));
+    lrGrid.sgd = factors.map((f) => r(f * hooks.settingsFor("sgd", {}).lr));
   }
   const log = (line: string) => process.stdout.write(`[${name}] ${line}\n`);
   const res = await runCompare(hooks, { seeds, lrGrid, log });
@@ -599,6 +609,7 @@ interface PeerDigest {
     version: string;
     backend: string;
     secondsPerEpoch: Spread;
+    cpuSecondsPerEpoch: Spread;
     secondsToTarget: Spread;
     epochsToTarget: Spread;
     reached: number;
@@ -608,6 +619,7 @@ interface PeerDigest {
   tfjsError?: string;
   gnvproAdam: {
     secondsPerEpoch: Spread;
+    cpuSecondsPerEpoch: Spread;
     secondsToTarget: Spread;
     epochsToTarget: Spread;
     reached: number;
@@ -631,12 +643,8 @@ async function childPeer(
   kernels().setThreads(1);
   const reps = quick ? 1 : 3;
   const isCdr = name === "cdr";
-  const epochs = isCdr ? (quick ? 20 : 300) : quick ? 5 : 50;
-  const layers: PartialSettings = isCdr
-    ? { levels: 1, nt: 3, width: 8, ...(quick ? {} : {}) }
-    : quick
-      ? { n: 2100 }
-      : {};
+  const epochs = isCdr ? (quick ? 20 : 100) : quick ? 5 : 50;
+  const layers: PartialSettings = isCdr ? { levels: 1, nt: 3, width: 8 } : quick ? { n: 2100 } : {};
   const hooks = trainPipelineHooks({ experiment: name, layers: [layers] });
   const sAdam0 = hooks.settingsFor("adam", {});
   const lr = lrIn ?? sAdam0.lr;
@@ -647,18 +655,22 @@ async function childPeer(
 
   // gnvpro's own ADAM on the same network and data
   const perEpoch: number[] = [];
+  const cpuPerEpoch: number[] = [];
   const toTarget: (number | null)[] = [];
   const epochsTo: (number | null)[] = [];
   const bests: (number | null)[] = [];
   let tgt = target;
   for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
     const out = await hooks.train(sAdam, data);
+    const cpu = cpuSecondsSince(c0);
     const rows = continuousRows(out.history);
     const best = bestValMetric(rows, higher);
     bests.push(best);
     if (tgt === null) tgt = best;
     const ep = rows.filter((x) => x.workUnits > 0);
     perEpoch.push(out.summary.wallSeconds / Math.max(1, ep.length));
+    cpuPerEpoch.push(cpu / Math.max(1, ep.length));
     const hit = tgt !== null ? firstReach(rows, tgt, higher) : null;
     toTarget.push(hit ? hit.wallMs / 1000 : null);
     epochsTo.push(hit ? hit.workUnits / 2 : null);
@@ -708,6 +720,7 @@ async function childPeer(
       backend: string;
       reps: {
         secondsPerEpoch: number;
+        cpuSecondsPerEpoch: number;
         cpuSeconds: number;
         bestValMetric: number | null;
         reach: { epoch: number; trainSeconds: number } | null;
@@ -717,6 +730,7 @@ async function childPeer(
       version: o.tfjs,
       backend: o.backend,
       secondsPerEpoch: spreadOf(o.reps.map((x) => x.secondsPerEpoch)),
+      cpuSecondsPerEpoch: spreadOf(o.reps.map((x) => x.cpuSecondsPerEpoch)),
       secondsToTarget: spreadOf(o.reps.map((x) => x.reach?.trainSeconds)),
       epochsToTarget: spreadOf(o.reps.map((x) => x.reach?.epoch)),
       reached: o.reps.filter((x) => x.reach !== null).length,
@@ -742,6 +756,7 @@ async function childPeer(
     ...(tfjsError !== undefined ? { tfjsError } : {}),
     gnvproAdam: {
       secondsPerEpoch: spreadOf(perEpoch),
+      cpuSecondsPerEpoch: spreadOf(cpuPerEpoch),
       secondsToTarget: spreadOf(toTarget),
       epochsToTarget: spreadOf(epochsTo),
       reached: toTarget.filter((x) => x !== null).length,
@@ -862,9 +877,9 @@ function markdown(r: BenchResult): string {
     L.push("### TensorFlow.js peer (wasm, float32, ADAM, one thread) on the same network and data");
     L.push("");
     L.push(
-      "| experiment | network | target | tfjs s/epoch | tfjs s to target | gnvpro ADAM s/epoch | gnvpro ADAM s to target | GNvpro s to target (WU) |",
+      "| experiment | network | epochs | target | tfjs CPU s/epoch | tfjs wall s/epoch | tfjs wall s to target | gnvpro ADAM CPU s/epoch | gnvpro ADAM wall s/epoch | gnvpro ADAM wall s to target | GNvpro wall s to target (WU) |",
     );
-    L.push("|---|---|---|---|---|---|---|---|");
+    L.push("|---|---|---|---|---|---|---|---|---|---|---|");
     for (const p of r.peer) {
       if ("error" in p) {
         L.push(`| ${p.experiment} | failed: ${p.error.split("\n")[0].slice(0, 80)} | | | | | | |`);
@@ -873,12 +888,12 @@ function markdown(r: BenchResult): string {
       const pct = p.metric === "accuracy" ? 100 : 1;
       const t = p.tfjs;
       L.push(
-        `| ${p.experiment} | ${p.network} | ${p.target === null ? "—" : g3(p.target * pct)}${p.metric === "accuracy" ? " %" : ""} ${p.metric} | ${t ? sp(t.secondsPerEpoch) : `not run: ${(p.tfjsError ?? "").split("\n")[0].slice(0, 60)}`} | ${t ? (t.reached === 0 ? `not reached (best ${sp(t.bestValMetric, pct)})` : `${sp(t.secondsToTarget)}${t.reached < p.runs ? ` (${t.reached}/${p.runs})` : ""}`) : ""} | ${sp(p.gnvproAdam.secondsPerEpoch)} | ${p.gnvproAdam.reached === 0 ? `not reached (best ${sp(p.gnvproAdam.bestValMetric, pct)})` : sp(p.gnvproAdam.secondsToTarget)} | ${p.gnvpro.secondsToTarget === null ? `not reached (best ${g3((p.gnvpro.bestValMetric ?? NaN) * pct)})` : `${g3(p.gnvpro.secondsToTarget)} (${g3(p.gnvpro.workUnitsToTarget)} WU)`} |`,
+        `| ${p.experiment} | ${p.network} | ${p.epochs} | ${p.target === null ? "—" : g3(p.target * pct)}${p.metric === "accuracy" ? " %" : ""} ${p.metric} | ${t ? sp(t.cpuSecondsPerEpoch) : `not run: ${(p.tfjsError ?? "").split("\n")[0].slice(0, 60)}`} | ${t ? sp(t.secondsPerEpoch) : ""} | ${t ? (t.reached === 0 ? `not reached (best ${sp(t.bestValMetric, pct)})` : `${sp(t.secondsToTarget)}${t.reached < p.runs ? ` (${t.reached}/${p.runs})` : ""}`) : ""} | ${sp(p.gnvproAdam.cpuSecondsPerEpoch)} | ${sp(p.gnvproAdam.secondsPerEpoch)} | ${p.gnvproAdam.reached === 0 ? `not reached (best ${sp(p.gnvproAdam.bestValMetric, pct)})` : sp(p.gnvproAdam.secondsToTarget)} | ${p.gnvpro.secondsToTarget === null ? `not reached (best ${g3((p.gnvpro.bestValMetric ?? NaN) * pct)})` : `${g3(p.gnvpro.secondsToTarget)} (${g3(p.gnvpro.workUnitsToTarget)} WU)`} |`,
       );
     }
     L.push("");
     L.push(
-      `Peer: @tensorflow/tfjs ${r.versions.tfjs} with tfjs-backend-wasm ${r.versions["tfjs-backend-wasm"]}, installed only into bench/peer (npm ci --prefix bench/peer). Seconds per epoch exclude the validation pass; "to target" counts training time only.`,
+      `Peer: @tensorflow/tfjs ${r.versions.tfjs} with tfjs-backend-wasm ${r.versions["tfjs-backend-wasm"]}, installed only into bench/peer (npm ci --prefix bench/peer). tfjs: seconds per epoch exclude its validation pass and "to target" counts its training time only; gnvpro's figures are whole runs (they include its per-epoch train and validation metrics). gnvpro float64, tfjs float32.`,
     );
     L.push("");
   }
@@ -943,11 +958,37 @@ async function parent(): Promise<void> {
   const common = [...(quick ? ["--quick"] : []), "--seeds", String(SEEDS)];
   const plans = EXPERIMENTS.filter((e) => !ONLY || ONLY.includes(e.name));
 
-  // 1. the claim
+  // Every stage is a task; tasks run `--jobs` at a time (a TensorFlow.js peer right after the
+  // compare of its experiment, whose tuned ADAM learning rate it uses).
   const experiments: BenchResult["experiments"] = [];
-  if (!SKIP.has("compare")) {
-    const res = await pool(
-      plans.map((p) => async () => {
+  const peer: BenchResult["peer"] = [];
+  const micro: BenchResult["micro"] = [];
+  let perWu: PerWuFigure[] = [];
+  const peerErr = SKIP.has("peer") ? null : ensurePeer();
+
+  const runPeer = async (name: string, lr: number | null) => {
+    if (peerErr !== null) {
+      peer.push({ experiment: name, error: peerErr });
+      return;
+    }
+    const f = join(logDir, `peer-${name}${tag}.json`);
+    const args = [self, "--child-peer", name, "--out-file", f, ...common];
+    if (lr !== null) args.push("--lr", String(lr));
+    process.stdout.write(`peer ${name}…\n`);
+    const st = await runLogged(tsxBin, args, join(logDir, `peer-${name}${tag}.log`), 40);
+    if (st.ok && existsSync(f)) peer.push(JSON.parse(readFileSync(f, "utf8")) as PeerDigest);
+    else peer.push({ experiment: name, error: st.stderrTail ?? "no output" });
+    process.stdout.write(`peer ${name}: ${st.seconds.toFixed(0)} s\n`);
+  };
+  const tasks: (() => Promise<void>)[] = [];
+  const withPeer = (name: string) => !SKIP.has("peer") && (name === "cdr" || name === "circle");
+  // longest first, so that the pool ends together
+  const longest = ["mnist", "indian-pines", "cdr", "dcr", "circle"];
+  const byCost = [...plans].sort((x, y) => longest.indexOf(x.name) - longest.indexOf(y.name));
+  for (const p of byCost) {
+    tasks.push(async () => {
+      let lr: number | null = null;
+      if (!SKIP.has("compare")) {
         const out = join(logDir, `compare-${p.name}${tag}.json`);
         process.stdout.write(`compare ${p.name}…\n`);
         const st = await runLogged(
@@ -956,84 +997,62 @@ async function parent(): Promise<void> {
           join(logDir, `compare-${p.name}${tag}.log`),
           p.timeoutMin,
         );
-        if (!st.ok || !existsSync(out)) return { experiment: p.name, error: st.stderrTail ?? "no output" };
-        const d = JSON.parse(readFileSync(out, "utf8")) as ExperimentDigest;
-        process.stdout.write(
-          `compare ${p.name}: ${st.seconds.toFixed(0)} s; ${d.claim.holds === null ? "" : d.claim.holds ? "claim holds" : "claim does not hold"}: ${d.claim.text}\n`,
-        );
-        return d;
-      }),
-      JOBS,
-    );
-    experiments.push(...res);
-  }
-
-  // 2. cost per work unit
-  let perWu: PerWuFigure[] = [];
-  if (!SKIP.has("perwu")) {
-    const out = join(logDir, `perwu${tag}.json`);
-    process.stdout.write("cost per work unit…\n");
-    const st = await runLogged(
-      tsxBin,
-      [self, "--child-perwu", "--out-file", out, ...common],
-      join(logDir, `perwu${tag}.log`),
-      30,
-    );
-    if (st.ok && existsSync(out)) perWu = JSON.parse(readFileSync(out, "utf8")) as PerWuFigure[];
-    else process.stdout.write(`cost per work unit failed: ${st.stderrTail}\n`);
-  }
-
-  // 3. TensorFlow.js peer
-  const peer: BenchResult["peer"] = [];
-  if (!SKIP.has("peer")) {
-    const err = ensurePeer();
-    for (const name of ["cdr", "circle"]) {
-      if (ONLY && !ONLY.includes(name)) continue;
-      if (err !== null) {
-        peer.push({ experiment: name, error: err });
-        continue;
+        if (!st.ok || !existsSync(out)) {
+          experiments.push({ experiment: p.name, error: st.stderrTail ?? "no output" });
+          process.stdout.write(`compare ${p.name} FAILED (${st.seconds.toFixed(0)} s)\n`);
+        } else {
+          const d = JSON.parse(readFileSync(out, "utf8")) as ExperimentDigest;
+          experiments.push(d);
+          lr = d.methods.find((x) => x.optimizer === "adam")?.lr ?? null;
+          process.stdout.write(
+            `compare ${p.name}: ${st.seconds.toFixed(0)} s; ${d.claim.holds === null ? "" : d.claim.holds ? "claim holds" : "claim does not hold"}: ${d.claim.text}\n`,
+          );
+        }
       }
-      const e = experiments.find((x) => x.experiment === name);
-      const args = [
-        self,
-        "--child-peer",
-        name,
-        "--out-file",
-        join(logDir, `peer-${name}${tag}.json`),
-        ...common,
-      ];
-      if (e && !("error" in e)) {
-        if (e.target.median !== null) args.push("--target", String(e.target.median));
-        const a = e.methods.find((x) => x.optimizer === "adam");
-        if (a?.lr != null) args.push("--lr", String(a.lr));
-      }
-      process.stdout.write(`peer ${name}…\n`);
-      const st = await runLogged(tsxBin, args, join(logDir, `peer-${name}${tag}.log`), 40);
-      const f = join(logDir, `peer-${name}${tag}.json`);
-      if (st.ok && existsSync(f)) peer.push(JSON.parse(readFileSync(f, "utf8")) as PeerDigest);
-      else peer.push({ experiment: name, error: st.stderrTail ?? "no output" });
-    }
+      if (withPeer(p.name)) await runPeer(p.name, lr);
+    });
   }
-
-  // 4. kernel, layer, objective, data, teacher benchmarks
-  const micro: BenchResult["micro"] = [];
+  if (SKIP.has("compare"))
+    for (const name of ["cdr", "circle"])
+      if (withPeer(name) && (!ONLY || ONLY.includes(name))) tasks.push(() => runPeer(name, null));
+  if (!SKIP.has("perwu"))
+    tasks.push(async () => {
+      const out = join(logDir, `perwu${tag}.json`);
+      process.stdout.write("cost per work unit…\n");
+      const st = await runLogged(
+        tsxBin,
+        [self, "--child-perwu", "--out-file", out, ...common],
+        join(logDir, `perwu${tag}.log`),
+        30,
+      );
+      if (st.ok && existsSync(out)) perWu = JSON.parse(readFileSync(out, "utf8")) as PerWuFigure[];
+      else process.stdout.write(`cost per work unit failed: ${st.stderrTail}\n`);
+      process.stdout.write(`cost per work unit: ${st.seconds.toFixed(0)} s\n`);
+    });
   if (!SKIP.has("micro")) {
     const scripts = packageScripts();
     const wanted: [string, string[]][] = [
-      ["bench:kernels", quick ? ["--quick"] : []],
-      ["bench:layers", quick ? ["--quick"] : []],
-      ["bench:varpro", quick ? ["--quick"] : []],
-      ["bench:data", quick ? ["--quick"] : []],
-      ["bench:teacher", quick ? ["--budget", "100"] : ["--budget", "600"]],
+      ["bench:kernels", microQuick ? ["--quick"] : []],
+      ["bench:layers", microQuick ? ["--quick"] : []],
+      ["bench:varpro", microQuick ? ["--quick"] : []],
+      ["bench:data", microQuick ? ["--quick"] : []],
+      ["bench:teacher", microQuick ? ["--budget", "100"] : ["--budget", "600"]],
     ];
     for (const [script, args] of wanted) {
       if (!(script in scripts)) continue;
-      process.stdout.write(`${script}…\n`);
-      const log = join(logDir, `${script.replace(":", "-")}${tag}.log`);
-      const st = await runLogged("npm", ["run", "--silent", script, "--", ...args], log, 20);
-      micro.push({ script, ...st, log: log.replace(root, "") });
+      tasks.push(async () => {
+        process.stdout.write(`${script}…\n`);
+        const log = join(logDir, `${script.replace(":", "-")}${tag}.log`);
+        const st = await runLogged("npm", ["run", "--silent", script, "--", ...args], log, 20);
+        micro.push({ script, ...st, log: log.replace(root, "") });
+        process.stdout.write(`${script}: ${st.ok ? "ok" : "FAILED"} ${st.seconds.toFixed(0)} s\n`);
+      });
     }
   }
+  await pool(tasks, JOBS);
+  const order = (name: string) => EXPERIMENTS.findIndex((e) => e.name === name);
+  experiments.sort((x, y) => order(x.experiment) - order(y.experiment));
+  peer.sort((x, y) => order(x.experiment) - order(y.experiment));
 
   const result: BenchResult = {
     date: new Date().toISOString(),
