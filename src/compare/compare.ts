@@ -228,7 +228,7 @@ export async function runCompare(hooks: CompareHooks, o: CompareOptions): Promis
       }
     });
     task = data.task;
-    provenance = data.provenance;
+    if (seed === o.seeds[0]) provenance = data.provenance;
     const metric = metricOf(data.task);
     const models: Partial<Record<OptimizerName, Model>> = {};
     const seedRows = new Map<string, TraceRow[]>();

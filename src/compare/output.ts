@@ -71,6 +71,12 @@ function reachCell(r: MethodResult, what: "workUnits" | "wallSeconds", hasTarget
   return s;
 }
 
+/** " (lr 0.01)", or the distinct rates chosen on different seeds. */
+function lrNote(r: MethodResult): string {
+  const lrs = [...new Set(r.perSeed.map((s) => s.lr).filter((v): v is number => v !== undefined))];
+  return lrs.length === 0 ? "" : ` (lr ${lrs.map((v) => fmt(v)).join(", ")})`;
+}
+
 /** The headline table: one row per method (optimizers, then baselines). */
 export function summaryTable(res: CompareResult): Table {
   const m = res.metric;
@@ -90,7 +96,7 @@ export function summaryTable(res: CompareResult): Table {
     "s to ADAM best",
   ];
   const rows = res.results.map((r) => [
-    r.label + (r.perSeed[0]?.lr !== undefined ? ` (lr ${fmt(r.perSeed[0].lr)})` : ""),
+    r.label + lrNote(r),
     String(r.summary.status ?? ""),
     r.kind === "baseline" ? "0" : cell(r, "workUnits"),
     cell(r, "wallSeconds"),
@@ -336,7 +342,8 @@ export async function writeCompare(
     {
       title: "Summary",
       text:
-        `Every optimizer starts from the same initial weights θ₀ (with W₀ = W(θ₀)) and spends the same work-unit budget; ` +
+        `Every optimizer starts from the same initial weights θ₀ (with W₀ = W(θ₀)) and gets its preset's work-unit budget ` +
+        `(a run may stop earlier, at its iteration cap or on convergence: see the status column); ` +
         `one work unit is one pass of the network over the training data (GNVPRO.md §4). ` +
         `ADAM and SGD use the learning rate that reached the best validation ${res.metric.label} over the grid below. ` +
         `Methods: ${labels.join(", ")}; baselines: ${
@@ -355,7 +362,11 @@ export async function writeCompare(
   const html = renderReportHtml({
     title: `gnvpro compare — ${name}`,
     lead: `${labels.join(" vs ")} on ${name} (${res.task}); seeds ${res.seeds.join(", ")}.`,
-    provenance: res.provenance,
+    provenance: {
+      kind: res.provenance.kind,
+      description:
+        res.provenance.description + (res.seeds.length > 1 ? ` (first of ${res.seeds.length} seeds)` : ""),
+    },
     sections,
     settings: {
       compare: rec.compare,

@@ -78,7 +78,7 @@ function tableHtml(t: Table): string {
     )
     .join("\n");
   const notes = (t.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>`).join("\n");
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>\n${notes}`;
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>\n${notes}`;
 }
 
 /** Strip the XML prolog/doctype so the SVG can sit inline in HTML. */
@@ -90,7 +90,7 @@ const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1180px;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}.scroll{overflow-x:auto}
 .prov{display:inline-block;padding:.15em .6em;border-radius:.8em;background:#e8f0fe;border:1px solid #9ab;font-weight:600}
 .prov.synthetic{background:#fff3cd;border-color:#d9b44a}.prov.real{background:#e6f4ea;border-color:#7b7}
 figure{margin:1em 0;overflow-x:auto}figcaption{font-size:.9em;color:#555}p.note{font-size:.88em;color:#555;margin:.2em 0}
