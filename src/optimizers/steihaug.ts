@@ -222,7 +222,8 @@ export function cutPath(path: CGPath, radius: number): CutStep {
   return {
     step: Float64Array.from(path.end),
     predicted: -path.mEnd,
-    stepNorm: norm2(path.end),
+    // in the norm of the solve (the M-norm when preconditioned), like the radius it is compared with
+    stepNorm: path.endNorm,
     onBoundary: false,
   };
 }

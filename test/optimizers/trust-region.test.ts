@@ -284,6 +284,10 @@ test("preconditioned Steihaug: the M-norm geometry is exact, and an L-BFGS preco
   const full = steihaugCG(H, g, Infinity, { maxIterations: 50, tolerance: 1e-13, precond });
   assert.equal(full.stop, "converged");
   assert.ok(Math.abs(full.endNorm - mNorm(full.end!)) < 1e-10 * full.endNorm);
+  // an interior step reports its length in the M-norm too (the radius after a rejection is ½ of it)
+  const inside = cutPath(full, 2 * full.endNorm);
+  assert.equal(inside.onBoundary, false);
+  assert.ok(Math.abs(inside.stepNorm - mNorm(full.end!)) < 1e-10 * full.endNorm);
   for (const frac of [0.1, 0.5, 0.9]) {
     const radius = frac * full.endNorm;
     const direct = steihaugCG(H, g, radius, { maxIterations: 50, tolerance: 1e-13, precond });
