@@ -90,6 +90,17 @@ interface PointState {
   residual: Float64Array | undefined;
   inner: InnerStats;
   grad: Float64Array | null;
+  /** cross-entropy: the warm start W0 the inner solve started from (null: cold); for saveState */
+  warm?: Float64Array | null;
+}
+
+/** What saveState keeps (cross-entropy warm starts; least squares has none). */
+interface VarProSavedState {
+  /** θ of the linearisation point and the warm start its inner solve started from */
+  linTheta: Float64Array | null;
+  linWarm: Float64Array | null;
+  lastW: Float64Array | null;
+  warmOverride: Float64Array | "cold" | null;
 }
 
 export class VarProObjective implements GNObjective {
@@ -118,6 +129,8 @@ export class VarProObjective implements GNObjective {
   private warmOverride: Float64Array | "cold" | null = null;
   /** W of the last charged solve that ended finite */
   private lastW: Float64Array | null = null;
+  /** after loadState: the next charged solve at this θ starts from this warm start (exact resume) */
+  private restored: { theta: Float64Array; warm: Float64Array | null } | null = null;
 
   constructor(options: VarProOptions) {
     const { net, Y, C, loss } = options;
@@ -301,6 +314,53 @@ export class VarProObjective implements GNObjective {
   }
 
   /**
+   * Checkpoint support (optimizers/types.ts StatefulObjective): the cross-entropy inner solves depend
+   * on their warm start, so a resumed run re-solves its linearisation point from the same warm start
+   * as the uninterrupted run did, and continues with the same warm-start bookkeeping. Least squares
+   * has no such state (the inner solve is direct).
+   */
+  saveState(): VarProSavedState {
+    const lin = this.lin;
+    return {
+      linTheta: lin !== null ? lin.theta.slice() : null,
+      linWarm: lin !== null && lin.warm ? lin.warm.slice() : null,
+      lastW: this.lastW !== null ? this.lastW.slice() : null,
+      warmOverride:
+        this.warmOverride === null || this.warmOverride === "cold"
+          ? this.warmOverride
+          : this.warmOverride.slice(),
+    };
+  }
+
+  loadState(state: unknown): void {
+    const s = state as Partial<VarProSavedState> | null;
+    const nw = this.q * (this.m + 1);
+    const isW = (v: unknown, len: number): v is Float64Array => v instanceof Float64Array && v.length === len;
+    const okW = (v: unknown) => v === null || isW(v, nw);
+    if (
+      s === null ||
+      typeof s !== "object" ||
+      !(s.linTheta === null || isW(s.linTheta, this.dim)) ||
+      !okW(s.linWarm) ||
+      !okW(s.lastW) ||
+      !(s.warmOverride === "cold" || okW(s.warmOverride))
+    )
+      throw new Error(
+        `VarProObjective.loadState: not a saved state of this objective (θ of ${this.dim}, W of ${this.q}×${this.m + 1} entries)`,
+      );
+    this.cur = null;
+    this.lin = null;
+    this.lastW = s.lastW ? s.lastW.slice() : null;
+    this.warmOverride =
+      s.warmOverride === "cold" || s.warmOverride === null
+        ? (s.warmOverride ?? null)
+        : s.warmOverride.slice();
+    this.restored = s.linTheta
+      ? { theta: s.linTheta.slice(), warm: s.linWarm ? s.linWarm.slice() : null }
+      : null;
+  }
+
+  /**
    * Outputs on other data (e.g. validation): F(Ynew; θ) with W = W(θ) from the TRAINING data, or the
    * given W. Costs no work units (GNVPRO.md §4: validation metrics are free); the training-data
    * inner solve, if θ is not cached, is done without charging and without touching the cache.
@@ -481,10 +541,14 @@ export class VarProObjective implements GNObjective {
         grad: null,
       };
     }
+    const restored =
+      charge && this.restored !== null && sameArray(this.restored.theta, theta) ? this.restored : null;
     const warm =
-      this.opts.warmStart === false || this.warmOverride === "cold"
-        ? null
-        : (this.warmOverride ?? (this.lin !== null && this.lin.loss !== null ? this.lin.W : this.lastW));
+      restored !== null
+        ? restored.warm
+        : this.opts.warmStart === false || this.warmOverride === "cold"
+          ? null
+          : (this.warmOverride ?? (this.lin !== null && this.lin.loss !== null ? this.lin.W : this.lastW));
     const res = solveInnerCEHat(Zhat, m1, n, C, q, this.alphaW, {
       ...this.opts.innerCE,
       loss: this.loss,
@@ -492,7 +556,8 @@ export class VarProObjective implements GNObjective {
       targetsChecked: true,
     });
     const ms = performance.now() - t0;
-    if (charge) {
+    if (restored !== null) this.restored = null;
+    else if (charge) {
       this.warmOverride = null;
       if (allFinite(res.W) && Number.isFinite(res.value)) this.lastW = res.W;
     }
@@ -518,6 +583,7 @@ export class VarProObjective implements GNObjective {
         ms,
       },
       grad: null,
+      warm: warm === null ? null : warm.slice(),
     };
   }
 }
