@@ -4,7 +4,7 @@
  */
 import { lossValue } from "../objectives/losses.js";
 import { accuracy, meanRelativeError, relativeFrobeniusError } from "../objectives/metrics.js";
-import type { Model } from "../model/model.js";
+import type { Iterate, Model } from "../model/model.js";
 import type { Dataset, Part } from "./userdata.js";
 
 /** Metrics of one iterate on one part of the data. */
@@ -84,12 +84,26 @@ export function partMetrics(
 }
 
 export function allMetrics(model: Model, ds: Dataset): Pick<Summary, "train" | "val" | "test"> {
-  const hasBest = model.best !== null;
+  // the best-validation iterate is often the last one: then its metrics are the last's (no second
+  // forward pass over every part of the data)
+  const hasBest = model.best !== null && !sameIterate(model.best, model.last, model.net);
   const one = (p: Part): PartSummary => {
     const last = partMetrics(model, ds, p, "last");
     return { last, best: hasBest ? partMetrics(model, ds, p, "best") : last };
   };
   return { train: one(ds.train), val: one(ds.val), test: one(ds.test) };
+}
+
+/** Same network, θ and W (element by element). */
+function sameIterate(a: Iterate, b: Iterate, net: Model["net"]): boolean {
+  if ((a.net ?? net) !== (b.net ?? net)) return false;
+  const eq = (x: Float64Array, y: Float64Array) => {
+    if (x === y) return true;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  };
+  return eq(a.theta, b.theta) && eq(a.W, b.W);
 }
 
 /** History rows (plain objects of numbers, strings, booleans or null) as CSV with a header. */
