@@ -4,6 +4,7 @@ import fc from "fast-check";
 import type { Kernels, Trans, Uplo } from "../../src/kernels/types.js";
 import { Rng } from "../../src/util/rng.js";
 import { EPS, backends, maxDiff, randn, refGemm } from "./helpers.js";
+import { setDirectLimit } from "../../src/kernels/js/gemm.js";
 
 const TRANS: Trans[] = ["N", "T"];
 
@@ -92,6 +93,24 @@ for (const K of backends()) {
         ),
         { numRuns: 150, seed: 42 },
       );
+    });
+
+    it("the TS GEMM's packed and unpacked (direct) paths agree with the reference on the same shapes", () => {
+      let seed = 500;
+      for (const limit of [0, 1e9]) {
+        setDirectLimit(limit);
+        try {
+          for (const [m, n, k] of [
+            [4, 4, 17],
+            [9, 7, 5],
+            [13, 21, 40],
+            [8, 400, 8],
+          ])
+            for (const f32 of [false, true]) checkGemm(K, f32, "N", "N", m, n, k, seed++, 2);
+        } finally {
+          setDirectLimit(64 * 64);
+        }
+      }
     });
 
     it("dgemm works on subarray views (offsets without copies)", () => {
