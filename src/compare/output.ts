@@ -47,6 +47,8 @@ export function machineInfo(): Record<string, string> {
   };
 }
 
+const cap = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
+
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 /** "median" or "median [min, max]" when several seeds. */
@@ -144,9 +146,9 @@ async function figures(
   const out: { file: string; title: string; caption: string; svg: string }[] = [];
   const combos: [YQuantity, XAxis, string, string][] = [
     ["loss", "workUnits", "loss-vs-work-units.svg", "Loss against work units"],
-    ["metric", "workUnits", "metric-vs-work-units.svg", `${res.metric.label} against work units`],
+    ["metric", "workUnits", "metric-vs-work-units.svg", `${cap(res.metric.label)} against work units`],
     ["loss", "wallSeconds", "loss-vs-wall-time.svg", "Loss against wall time"],
-    ["metric", "wallSeconds", "metric-vs-wall-time.svg", `${res.metric.label} against wall time`],
+    ["metric", "wallSeconds", "metric-vs-wall-time.svg", `${cap(res.metric.label)} against wall time`],
   ];
   for (const [y, x, file, title] of combos) {
     const svg = await renderSvg(
