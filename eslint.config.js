@@ -2,7 +2,20 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "build/", "node_modules/", "bench/results/", "bench/peer/node_modules/", "docs/api/", "coverage/", ".tmp/", "data-cache/", "runs/"] },
+  {
+    ignores: [
+      "dist/",
+      "build/",
+      "node_modules/",
+      "bench/results/",
+      "bench/peer/node_modules/",
+      "docs/api/",
+      "coverage/",
+      ".tmp/",
+      "data-cache/",
+      "runs/",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
