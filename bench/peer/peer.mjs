@@ -16,7 +16,8 @@
  * piecewise linear in time, or the tanh MLP; then the affine last layer, trained jointly) with
  * ADAM in float32 on the wasm backend (one thread), one validation evaluation per epoch, and writes
  * per repetition: seconds per epoch (training only), the seconds and epochs to the target, and the
- * best validation metric.
+ * best validation metric. Least squares: the last layer starts at its least-squares solution for the
+ * initial features, as gnvpro's optimizers do.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
@@ -156,10 +157,62 @@ function metricOf(P, S, C) {
   return correct / n;
 }
 
+/**
+ * gnvpro starts every optimizer from W₀ = W(θ₀), the last layer's least-squares solution for the
+ * initial features; the peer does the same for least squares (normal equations in float64):
+ * (ẐẐᵀ/n + α_W I) Wᵀ = Ẑ Cᵀ/n with Ẑ = [Z; 1].
+ */
+function varproStart(m, Ytr, Ctr) {
+  const n = P.train.n;
+  const Z = tf.tidy(() => m.features(Ytr).dataSync());
+  const C = Ctr.dataSync();
+  const w = Z.length / n;
+  const w1 = w + 1;
+  const q = P.q;
+  const A = new Float64Array(w1 * w1);
+  const B = new Float64Array(w1 * q);
+  const z = new Float64Array(w1);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < w; a++) z[a] = Z[i * w + a];
+    z[w] = 1;
+    for (let a = 0; a < w1; a++) {
+      for (let b = 0; b < w1; b++) A[a * w1 + b] += (z[a] * z[b]) / n;
+      for (let k = 0; k < q; k++) B[a * q + k] += (z[a] * C[i * q + k]) / n;
+    }
+  }
+  for (let a = 0; a < w1; a++) A[a * w1 + a] += P.alphaW;
+  // Gaussian elimination with partial pivoting (A is SPD and small)
+  for (let c = 0; c < w1; c++) {
+    let piv = c;
+    for (let r = c + 1; r < w1; r++) if (Math.abs(A[r * w1 + c]) > Math.abs(A[piv * w1 + c])) piv = r;
+    if (piv !== c) {
+      for (let k = 0; k < w1; k++) [A[c * w1 + k], A[piv * w1 + k]] = [A[piv * w1 + k], A[c * w1 + k]];
+      for (let k = 0; k < q; k++) [B[c * q + k], B[piv * q + k]] = [B[piv * q + k], B[c * q + k]];
+    }
+    for (let r = c + 1; r < w1; r++) {
+      const f = A[r * w1 + c] / A[c * w1 + c];
+      if (f === 0) continue;
+      for (let k = c; k < w1; k++) A[r * w1 + k] -= f * A[c * w1 + k];
+      for (let k = 0; k < q; k++) B[r * q + k] -= f * B[c * q + k];
+    }
+  }
+  for (let c = w1 - 1; c >= 0; c--) {
+    for (let k = 0; k < q; k++) {
+      let v = B[c * q + k];
+      for (let r = c + 1; r < w1; r++) v -= A[c * w1 + r] * B[r * q + k];
+      B[c * q + k] = v / A[c * w1 + c];
+    }
+  }
+  // B is (w+1)×q row-major: rows 0..w−1 the w×q matrix tfjs multiplies by, row w the bias
+  m.W.assign(tf.tensor2d(Float32Array.from(B.subarray(0, w * q)), [w, q]));
+  m.c.assign(tf.tensor1d(Float32Array.from(B.subarray(w * q, w1 * q))));
+}
+
 function runOnce(rep) {
   const m = buildModel(P.network, P.q, P.seed + 7919 * rep);
   const Ytr = rowsTensor(P.train.Y, P.network.d, P.train.n);
   const Ctr = rowsTensor(P.train.C, P.q, P.train.n);
+  if (P.loss === "least-squares") varproStart(m, Ytr, Ctr);
   const Yva = rowsTensor(P.val.Y, P.network.d, P.val.n);
   const Cva = Float32Array.from(P.val.C);
   const opt = tf.train.adam(P.lr);
