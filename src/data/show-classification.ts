@@ -12,6 +12,7 @@ import { deflateSync } from "node:zlib";
 import type { TopLevelSpec } from "vega-lite";
 import type { Dataset } from "./dataset.js";
 import type { Json } from "./registry.js";
+import { CLASS_COLOURS } from "../report/labelmap.js";
 
 type Part = Record<string, unknown>;
 
@@ -80,29 +81,6 @@ function pngUrl(width: number, height: number, channels: 1 | 3, pixels: Uint8Arr
   return `data:image/png;base64,${Buffer.from(encodePng(width, height, channels, pixels)).toString("base64")}`;
 }
 
-/** 16+ distinguishable class colours (class k takes colour k mod 20); background light grey. */
-export const CLASS_COLOURS = [
-  "#1f77b4",
-  "#ff7f0e",
-  "#2ca02c",
-  "#d62728",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#7f7f7f",
-  "#bcbd22",
-  "#17becf",
-  "#aec7e8",
-  "#ffbb78",
-  "#98df8a",
-  "#ff9896",
-  "#c5b0d5",
-  "#c49c94",
-  "#f7b6d2",
-  "#dbdb8d",
-  "#9edae5",
-  "#393b79",
-];
 const BACKGROUND = [235, 235, 235];
 
 function rgb(hex: string): [number, number, number] {

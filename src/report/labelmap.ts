@@ -13,8 +13,8 @@ export interface LabelMap {
   labels: Int32Array;
 }
 
-/** 20 distinguishable colours (class k takes colour k mod 20). */
-const CLASS_COLOURS = [
+/** 20 distinguishable colours (class k takes colour k mod 20), shared by every label-map picture. */
+export const CLASS_COLOURS = [
   "#1f77b4",
   "#ff7f0e",
   "#2ca02c",
