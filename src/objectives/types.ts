@@ -19,8 +19,13 @@ export const COST = {
 
 export class WorkCounter {
   private u = 0;
+  /**
+   * Units spent so far. Fractional passes (b/n per minibatch or block) accumulate round-off
+   * (80 epochs of 1/n-sized steps sum to 80.00000000000001); the total is reported rounded to 1e-9
+   * of a unit, far below any real cost, so budgets and reports read the exact figure.
+   */
   get units(): number {
-    return this.u;
+    return Math.round(this.u * 1e9) / 1e9;
   }
   add(units: number): void {
     if (!(units >= 0)) throw new Error(`WorkCounter.add: bad amount ${units}`);
