@@ -139,3 +139,23 @@ test("cdr: bad parameters are rejected with clear errors", async () => {
   );
   assert.throws(() => prob.simulate(new Float64Array(3)), /κ has 3 values/);
 });
+
+test("cdr: the default physical parameters stay in the ranges the issue sets", async () => {
+  const p = resolveCdrParams({});
+  const pe = p.speed / p.diffusivity;
+  assert.ok(pe >= 10 && pe <= 50, `Péclet number ${pe}`);
+  assert.equal(p.bumpsX * p.bumpsY, 55);
+  assert.equal(3 * p.sensorsX * p.sensorsY, 72);
+  assert.equal(p.grid, 32);
+  // exp(−κT) roughly 0.05–0.5 across the domain and the samples (κ needs no simulation)
+  const prob = new CdrProblem(p);
+  const Y = drawCdrParameters(p, 100, 3);
+  const vals: number[] = [];
+  for (let j = 0; j < 100; j++)
+    for (const k of prob.kappa(Y.subarray(55 * j, 55 * (j + 1)))) vals.push(Math.exp(-k * p.finalTime));
+  vals.sort((a, b) => a - b);
+  const p05 = vals[Math.floor(0.05 * vals.length)];
+  const p95 = vals[Math.floor(0.95 * vals.length)];
+  assert.ok(p05 > 0.035 && p05 < 0.1, `5 % quantile of exp(−κT) ${p05}`);
+  assert.ok(p95 > 0.3 && p95 < 0.6, `95 % quantile of exp(−κT) ${p95}`);
+});
