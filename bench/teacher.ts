@@ -2,59 +2,203 @@
  * `npm run bench:teacher`: the optimizer acceptance benchmark (issue 5, item 6) at full size —
  * teacher regression problem, 55 inputs → 72 outputs, 800 samples (400/200/200), width-8
  * antisymmetric ResNet with 3 weight points, α_θ = α_W = 1e-10, 3000 work units per method.
- * Reports, for GNvpro (fixed Krylov tolerance and adaptive forcing), L-BFGS-VarPro, GN and ADAM
- * (learning rate tuned on validation), the work units and wall time to validation mean relative
+ * Reports, for GNvpro (default, reference Krylov settings, no preconditioner), L-BFGS-VarPro, GN and
+ * ADAM (learning rate tuned on validation), the work units and wall time to validation mean relative
  * error 1e-2 (and 1e-4, 1e-6, 1e-8), and the error at the end of the budget.
  *
- *   npm run bench:teacher [-- --budget 3000 --methods gnvpro,lbfgs-varpro,gn,adam --json out.json]
+ *   npm run bench:teacher [-- --budget 3000 --methods gnvpro,lbfgs-varpro,gn,adam --seeds 1,2,3
+ *                            --variants '{"name": {trust-region options}}' --json out.json]
+ *
+ * `--seeds` runs the problem for each teacher seed (teacher, data and student θ₀ all change) and adds
+ * a median row per method. `--variants` replaces the GNvpro variants (each merged over the
+ * defaults). `--problem circle` runs the classification check instead: circle toy (5000/1000,
+ * MLP 2→4→4, softmax cross-entropy, α_θ = 1e-6, α_W = 1e-8, 300 WU), work units to validation
+ * accuracy 0.99 (and 0.995, 0.999), GNvpro variants against L-BFGS-VarPro.
  */
 import { writeFileSync } from "node:fs";
 import { kernels } from "../src/kernels/index.js";
-import { compareOptimizers, formatFigures } from "../src/training/compare.js";
+import { compareOptimizers, formatFigures, type MethodFigures } from "../src/training/compare.js";
 import { teacherProblem, TEACHER_FULL } from "../src/training/teacher.js";
-import { GNVPRO_DEFAULTS, REFERENCE_KRYLOV } from "../src/optimizers/trust-region.js";
+import {
+  GNVPRO_DEFAULTS,
+  REFERENCE_KRYLOV,
+  TrustRegion,
+  type TrustRegionUserOptions,
+} from "../src/optimizers/trust-region.js";
+import { Lbfgs } from "../src/optimizers/lbfgs.js";
+import { VarProObjective } from "../src/objectives/reduced.js";
+import { accuracy } from "../src/objectives/metrics.js";
+import { circleData } from "../src/data/toys.js";
+import { mlp } from "../src/layers/networks.js";
+import { Rng } from "../src/util/rng.js";
+import { trainSync } from "../src/training/train.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const budget = Number(arg("budget") ?? 3000);
+const problem = arg("problem") ?? "teacher";
+const seeds = (arg("seeds") ?? arg("seed") ?? "1").split(",").map(Number);
+const budget = Number(arg("budget") ?? (problem === "circle" ? 300 : 3000));
 const methods = (arg("methods") ?? "gnvpro,lbfgs-varpro,gn,adam").split(",") as (
   "gnvpro" | "lbfgs-varpro" | "gn" | "adam"
 )[];
-const targets = [1e-2, 1e-4, 1e-6, 1e-8];
-const P = teacherProblem(TEACHER_FULL);
+const variantsArg = arg("variants");
+const variants: Record<string, TrustRegionUserOptions> = variantsArg
+  ? Object.fromEntries(
+      Object.entries(JSON.parse(variantsArg) as Record<string, TrustRegionUserOptions>).map(([k, v]) => [
+        k,
+        { ...GNVPRO_DEFAULTS, ...v },
+      ]),
+    )
+  : {
+      "gnvpro (default)": GNVPRO_DEFAULTS,
+      "gnvpro (reference: fixed η=1e-2, ≤20 CG)": REFERENCE_KRYLOV,
+      "gnvpro (default, no preconditioner)": { ...GNVPRO_DEFAULTS, preconditioner: "none" },
+    };
+const median = (v: (number | null)[]) => {
+  const s = v.map((x) => (x === null ? Infinity : x)).sort((a, b) => a - b);
+  const m = s[Math.floor((s.length - 1) / 2)];
+  return s.length % 2 === 1 ? m : (m + s[s.length / 2]) / 2;
+};
 const t0 = performance.now();
-const rows = await compareOptimizers({
-  makeNet: P.makeNet,
-  theta0: P.theta0,
-  train: P.train,
-  val: P.val,
-  alphaW: 1e-10,
-  alphaTheta: 1e-10,
-  budget,
-  targets,
-  methods,
-  gnvpro: {
-    "gnvpro (default)": GNVPRO_DEFAULTS,
-    "gnvpro (reference: fixed η=1e-2, ≤20 CG)": REFERENCE_KRYLOV,
-    "gnvpro (default, no preconditioner)": { ...GNVPRO_DEFAULTS, preconditioner: "none" },
-  },
-  gn: GNVPRO_DEFAULTS,
-});
-console.log(
-  `teacher problem ${TEACHER_FULL.nIn}→${TEACHER_FULL.q}, n = ${TEACHER_FULL.nTrain}/${TEACHER_FULL.nVal}/${TEACHER_FULL.nTest}, width ${TEACHER_FULL.width}, nt ${TEACHER_FULL.nt}; budget ${budget} WU; backend ${kernels().name}`,
-);
-console.log(formatFigures(rows, targets));
+
+if (problem === "circle") {
+  const targets = [0.99, 0.995, 0.999];
+  const out: {
+    seed: number;
+    method: string;
+    reach: (number | null)[];
+    finalAcc: number;
+    finalLoss: number;
+  }[] = [];
+  for (const seed of seeds) {
+    const all = circleData(6000, seed);
+    const part = (a: number, b: number) => ({
+      Y: all.Y.slice(2 * a, 2 * b),
+      C: all.C.slice(2 * a, 2 * b),
+      n: b - a,
+    });
+    const train = part(0, 5000);
+    const val = part(5000, 6000);
+    const makeNet = () => mlp(2, [4, 4]);
+    const theta0 = new Float64Array(makeNet().nParams);
+    makeNet().init(theta0, new Rng(seed + 1000));
+    const objective = () =>
+      new VarProObjective({
+        net: makeNet(),
+        Y: train.Y,
+        C: train.C,
+        loss: "cross-entropy",
+        alphaW: 1e-8,
+        alphaTheta: 1e-6,
+      });
+    const runs: [
+      string,
+      () => { history: { workUnits: number; valMetric: number | null; loss: number }[] },
+    ][] = [];
+    for (const [name, v] of Object.entries(variants))
+      runs.push([
+        name,
+        () => {
+          const obj = objective();
+          return trainSync({
+            optimizer: new TrustRegion(v),
+            objective: obj,
+            x0: theta0,
+            budget,
+            validate: (x) => ({ loss: 0, metric: accuracy(obj.predict(x, val.Y), val.C, 2, val.n) }),
+          });
+        },
+      ]);
+    if (methods.includes("lbfgs-varpro"))
+      runs.push([
+        "lbfgs-varpro",
+        () => {
+          const obj = objective();
+          return trainSync({
+            optimizer: new Lbfgs(),
+            objective: obj,
+            x0: theta0,
+            budget,
+            validate: (x) => ({ loss: 0, metric: accuracy(obj.predict(x, val.Y), val.C, 2, val.n) }),
+          });
+        },
+      ]);
+    for (const [name, run] of runs) {
+      const h = run().history;
+      const last = h[h.length - 1];
+      out.push({
+        seed,
+        method: name,
+        reach: targets.map((t) => h.find((r) => r.valMetric !== null && r.valMetric >= t)?.workUnits ?? null),
+        finalAcc: last.valMetric ?? NaN,
+        finalLoss: last.loss,
+      });
+      const o = out[out.length - 1];
+      console.log(
+        `seed ${seed}  ${name.padEnd(40)}  WU→acc ${targets.map((t, i) => `${t}: ${o.reach[i] ?? "—"}`).join("  ")}  final acc ${o.finalAcc.toFixed(4)} loss ${o.finalLoss.toExponential(3)}`,
+      );
+    }
+  }
+  if (seeds.length > 1)
+    for (const name of [...new Set(out.map((o) => o.method))]) {
+      const rows = out.filter((o) => o.method === name);
+      console.log(
+        `median     ${name.padEnd(40)}  WU→acc ${targets.map((t, i) => `${t}: ${median(rows.map((r) => r.reach[i]))}`).join("  ")}  final loss ${median(rows.map((r) => r.finalLoss)).toExponential(3)}`,
+      );
+    }
+  const json = arg("json");
+  if (json) writeFileSync(json, JSON.stringify(out, null, 2));
+} else {
+  const targets = [1e-2, 1e-4, 1e-6, 1e-8];
+  const all: (MethodFigures & { seed: number })[] = [];
+  for (const seed of seeds) {
+    const o = { ...TEACHER_FULL, seed };
+    const P = teacherProblem(o);
+    const rows = await compareOptimizers({
+      makeNet: P.makeNet,
+      theta0: P.theta0,
+      train: P.train,
+      val: P.val,
+      alphaW: 1e-10,
+      alphaTheta: 1e-10,
+      budget,
+      targets,
+      methods,
+      gnvpro: variants,
+      gn: GNVPRO_DEFAULTS,
+    });
+    console.log(
+      `teacher problem ${o.nIn}→${o.q}, n = ${o.nTrain}/${o.nVal}/${o.nTest}, width ${o.width}, nt ${o.nt}, seed ${seed}; budget ${budget} WU; backend ${kernels().name}`,
+    );
+    console.log(formatFigures(rows, targets));
+    all.push(...rows.map((r) => ({ ...r, seed })));
+  }
+  if (seeds.length > 1) {
+    console.log(`median over seeds ${seeds.join(",")} (— = not reached by the median seed)`);
+    console.log(`| method | ${targets.map((t) => `WU → ${t}`).join(" | ")} | val rel. err at ${budget} WU |`);
+    for (const name of [...new Set(all.map((r) => r.method))]) {
+      const rows = all.filter((r) => r.method === name);
+      const cells = targets.map((_, i) => {
+        const m = median(rows.map((r) => r.reach[i].workUnits));
+        return Number.isFinite(m) ? String(m) : "—";
+      });
+      console.log(
+        `| ${name} | ${cells.join(" | ")} | ${median(rows.map((r) => r.finalValRelErr)).toExponential(1)} |`,
+      );
+    }
+  }
+  const out = arg("json");
+  if (out)
+    writeFileSync(
+      out,
+      JSON.stringify(
+        all.map(({ history: _h, ...r }) => r),
+        null,
+        2,
+      ),
+    );
+}
 console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-const out = arg("json");
-if (out)
-  writeFileSync(
-    out,
-    JSON.stringify(
-      rows.map(({ history: _h, ...r }) => r),
-      null,
-      2,
-    ),
-  );
