@@ -835,20 +835,29 @@ function markdown(r: BenchResult): string {
   L.push("### GNvpro vs ADAM: work to reach ADAM's best validation metric");
   L.push("");
   L.push(
-    "| experiment | seeds | ADAM's best (target) | GNvpro WU to target | ADAM WU to its best | WU ratio GNvpro/ADAM | GNvpro CPU s to target | ADAM CPU s to its best | claim holds |",
+    "| experiment | seeds | ADAM's best val (target) | GNvpro's best val | GNvpro WU to target | ADAM WU to its best | WU ratio GNvpro/ADAM | GNvpro CPU s to target | ADAM CPU s to its best | claim holds |",
   );
-  L.push("|---|---|---|---|---|---|---|---|---|");
+  L.push("|---|---|---|---|---|---|---|---|---|---|");
   for (const e of r.experiments) {
     if ("error" in e) {
-      L.push(`| ${e.experiment} | — | failed: ${e.error.split("\n")[0].slice(0, 80)} | | | | | | |`);
+      L.push(`| ${e.experiment} | — | failed: ${e.error.split("\n")[0].slice(0, 80)} | | | | | | | |`);
       continue;
     }
     const g = e.methods.find((x) => x.optimizer === "gnvpro");
     const a = e.methods.find((x) => x.optimizer === "adam");
     const pct = e.higherIsBetter ? 100 : 1;
     const unit = e.higherIsBetter ? " %" : "";
+    const vacuous = e.claim.adamWU.median === 0;
+    const verdict =
+      e.claim.holds === null
+        ? "—"
+        : vacuous
+          ? "vacuous: ADAM never improved on the shared starting point (its best is at 0 WU)"
+          : e.claim.holds
+            ? `yes (${e.claim.seedsFewer}/${e.claim.seeds} seeds)`
+            : `no (${e.claim.seedsFewer}/${e.claim.seeds} seeds)`;
     L.push(
-      `| ${e.experiment} | ${e.seeds.length} | ${sp(e.target, pct)}${unit} (${e.metric}) | ${sp(g?.reach.workUnits)}${g && g.reach.seedsReached < g.reach.seeds ? ` (${g.reach.seedsReached}/${g.reach.seeds} reached)` : ""} | ${sp(a?.reach.workUnits)} | ${sp(e.claim.ratio, 1, 2)} | ${sp(g?.reach.cpuSeconds)} | ${sp(a?.reach.cpuSeconds)} | ${e.claim.holds === null ? "—" : e.claim.holds ? `yes (${e.claim.seedsFewer}/${e.claim.seeds} seeds)` : `no (${e.claim.seedsFewer}/${e.claim.seeds} seeds)`} |`,
+      `| ${e.experiment} | ${e.seeds.length} | ${sp(e.target, pct)}${unit} (${e.metric}) | ${sp(g?.val, pct)}${unit} | ${sp(g?.reach.workUnits)}${g && g.reach.seedsReached < g.reach.seeds ? ` (${g.reach.seedsReached}/${g.reach.seeds} reached)` : ""} | ${sp(a?.reach.workUnits)} | ${sp(e.claim.ratio, 1, 2)} | ${sp(g?.reach.cpuSeconds)} | ${sp(a?.reach.cpuSeconds)} | ${verdict} |`,
     );
   }
   L.push("");
