@@ -14,8 +14,9 @@
 import type { Layer, LayerState, LinearOperator } from "../layers/types.js";
 import { kernels } from "../kernels/index.js";
 import { appendOnes, dot, sameArray } from "./dense.js";
-import { applyLossHessian, checkTargets, lossPoint, type LossKind, type LossPoint } from "./losses.js";
-import { identityOperator, ThetaRegularizer } from "./regularizers.js";
+import { applyLossHessian, lossPoint, type LossKind, type LossPoint } from "./losses.js";
+import type { ThetaRegularizer } from "./regularizers.js";
+import { checkProblem } from "./problem.js";
 import { COST, WorkCounter, type Evaluation, type GNObjective, type StochasticObjective } from "./types.js";
 
 export interface JointOptions {
@@ -65,26 +66,8 @@ export class JointObjective implements GNObjective, StochasticObjective {
 
   constructor(options: JointOptions) {
     const { net, Y, C, loss } = options;
-    if (loss !== "least-squares" && loss !== "cross-entropy" && loss !== "logistic")
-      throw new Error(`JointObjective: unknown loss "${String(loss)}"`);
-    if (!(Y instanceof Float64Array) || net.nIn < 1 || Y.length % net.nIn !== 0 || Y.length === 0)
-      throw new Error(`JointObjective: inputs Y (${Y.length} entries) are not a ${net.nIn} × n matrix`);
-    const n = Y.length / net.nIn;
-    if (!(C instanceof Float64Array) || C.length % n !== 0 || C.length === 0)
-      throw new Error(`JointObjective: targets C (${C.length} entries) are not a q × ${n} matrix`);
-    const q = C.length / n;
-    checkTargets(loss, C, q, n, "JointObjective: targets");
-    if (!(options.alphaW >= 0) || !Number.isFinite(options.alphaW))
-      throw new Error(`JointObjective: α_W must be finite and ≥ 0, got ${options.alphaW}`);
-    const ws = options.workScale ?? 1;
-    if (!(ws > 0) || !Number.isFinite(ws))
-      throw new Error(`JointObjective: workScale must be > 0, got ${ws}`);
-    const L = options.regOperator ?? net.regOperator?.() ?? identityOperator(net.nParams);
-    if (L.cols !== net.nParams)
-      throw new Error(
-        `JointObjective: regOperator has ${L.cols} columns, the network has ${net.nParams} weights`,
-      );
-    this.reg = new ThetaRegularizer(options.alphaTheta, L);
+    const { n, q, workScale: ws, reg } = checkProblem("JointObjective", options);
+    this.reg = reg;
     this.net = net;
     this.Y = Y;
     this.C = C;

@@ -19,7 +19,7 @@ import { kernels } from "../kernels/index.js";
 import { appendOnes, allFinite, dot, sameArray } from "./dense.js";
 import { solveInnerCEHat, type InnerCEOptions } from "./inner-ce.js";
 import { solveInnerLSHat, type InnerLSOptions } from "./inner-ls.js";
-import { checkTargets, type LossKind, type LossPoint } from "./losses.js";
+import type { LossKind, LossPoint } from "./losses.js";
 import {
   gaussNewtonFeatures,
   outputsJvp,
@@ -28,7 +28,8 @@ import {
   type JacobianPoint,
   type JacobianVariant,
 } from "./reduced-jacobian.js";
-import { identityOperator, ThetaRegularizer } from "./regularizers.js";
+import type { ThetaRegularizer } from "./regularizers.js";
+import { checkProblem } from "./problem.js";
 import { COST, WorkCounter, type Evaluation, type GNObjective } from "./types.js";
 
 export interface VarProOptions {
@@ -134,17 +135,7 @@ export class VarProObjective implements GNObjective {
 
   constructor(options: VarProOptions) {
     const { net, Y, C, loss } = options;
-    if (loss !== "least-squares" && loss !== "cross-entropy" && loss !== "logistic")
-      throw new Error(`VarProObjective: unknown loss "${String(loss)}"`);
-    if (!(Y instanceof Float64Array) || net.nIn < 1 || Y.length % net.nIn !== 0 || Y.length === 0)
-      throw new Error(`VarProObjective: inputs Y (${Y.length} entries) are not a ${net.nIn} × n matrix`);
-    const n = Y.length / net.nIn;
-    if (!(C instanceof Float64Array) || C.length % n !== 0 || C.length === 0)
-      throw new Error(`VarProObjective: targets C (${C.length} entries) are not a q × ${n} matrix`);
-    const q = C.length / n;
-    checkTargets(loss, C, q, n, "VarProObjective: targets");
-    if (!(options.alphaW >= 0) || !Number.isFinite(options.alphaW))
-      throw new Error(`VarProObjective: α_W must be finite and ≥ 0, got ${options.alphaW}`);
+    const { n, q, workScale: ws, reg } = checkProblem("VarProObjective", options);
     if (loss !== "least-squares" && !(options.alphaW > 0))
       throw new Error(
         `VarProObjective: ${loss} needs α_W > 0 (got ${options.alphaW}): the inner problem has no minimiser otherwise`,
@@ -152,15 +143,7 @@ export class VarProObjective implements GNObjective {
     const jac = options.jacobian ?? "full";
     if (jac !== "full" && jac !== "kaufman" && jac !== "none")
       throw new Error(`VarProObjective: unknown Jacobian variant "${String(jac)}"`);
-    const ws = options.workScale ?? 1;
-    if (!(ws > 0) || !Number.isFinite(ws))
-      throw new Error(`VarProObjective: workScale must be > 0, got ${ws}`);
-    const L = options.regOperator ?? net.regOperator?.() ?? identityOperator(net.nParams);
-    if (L.cols !== net.nParams)
-      throw new Error(
-        `VarProObjective: regOperator has ${L.cols} columns, the network has ${net.nParams} weights`,
-      );
-    this.reg = new ThetaRegularizer(options.alphaTheta, L);
+    this.reg = reg;
     this.net = net;
     this.Y = Y;
     this.C = C;
