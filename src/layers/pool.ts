@@ -19,10 +19,48 @@ function checkImage(where: string, shape: readonly number[]): [number, number, n
   ];
 }
 
-export class AvgPool2D implements Layer {
+/**
+ * A parameter-free linear element P: forward and JVP apply P, the VJP applies Pᵀ. Subclasses give
+ * P (`apply`) and Pᵀ (`applyT`) on a batch of n samples.
+ */
+abstract class ParameterFreeLinear implements Layer {
+  abstract readonly nIn: number;
+  abstract readonly nOut: number;
+  readonly nParams = 0;
+  abstract readonly inShape: readonly number[];
+  abstract readonly outShape: readonly number[];
+  protected abstract readonly name: string;
+  protected abstract apply(Y: Float64Array, n: number): Float64Array;
+  protected abstract applyT(U: Float64Array, n: number): Float64Array;
+  abstract toJSON(): LayerSpec;
+
+  init(): void {}
+
+  forward(theta: Float64Array, Y: Float64Array, n: number): LayerState {
+    checkForwardArgs(this.name, 0, this.nIn, theta, Y, n);
+    return { out: this.apply(Y, n), n };
+  }
+
+  jvp(state: LayerState, dTheta: Float64Array | null, dY: Float64Array | null): Float64Array {
+    checkJvpArgs(this.name, 0, this.nIn, state.n, dTheta, dY);
+    return dY === null ? new Float64Array(this.nOut * state.n) : this.apply(dY, state.n);
+  }
+
+  vjp(
+    state: LayerState,
+    U: Float64Array,
+    gTheta: Float64Array | null,
+    wantInput: boolean,
+  ): Float64Array | null {
+    checkVjpArgs(this.name, 0, this.nOut, state.n, U, gTheta);
+    return wantInput ? this.applyT(U, state.n) : null;
+  }
+}
+
+export class AvgPool2D extends ParameterFreeLinear {
+  protected readonly name = "AvgPool2D";
   readonly nIn: number;
   readonly nOut: number;
-  readonly nParams = 0;
   readonly inShape: readonly number[];
   readonly outShape: readonly number[];
   readonly C: number;
@@ -31,6 +69,7 @@ export class AvgPool2D implements Layer {
   readonly k: number;
 
   constructor(opts: { C: number; H: number; W: number; k: number }) {
+    super();
     [this.C, this.H, this.W] = checkImage("AvgPool2D", [opts.C, opts.H, opts.W]);
     this.k = checkPositiveInt(opts.k, "AvgPool2D: k");
     if (this.H % this.k !== 0 || this.W % this.k !== 0)
@@ -43,9 +82,7 @@ export class AvgPool2D implements Layer {
     this.nOut = this.nIn / (this.k * this.k);
   }
 
-  init(): void {}
-
-  private pool(Y: Float64Array, n: number): Float64Array {
+  protected apply(Y: Float64Array, n: number): Float64Array {
     const { C, H, W, k } = this;
     const Ho = H / k;
     const Wo = W / k;
@@ -65,25 +102,7 @@ export class AvgPool2D implements Layer {
     return out;
   }
 
-  forward(theta: Float64Array, Y: Float64Array, n: number): LayerState {
-    checkForwardArgs("AvgPool2D", 0, this.nIn, theta, Y, n);
-    return { out: this.pool(Y, n), n };
-  }
-
-  jvp(state: LayerState, dTheta: Float64Array | null, dY: Float64Array | null): Float64Array {
-    checkJvpArgs("AvgPool2D", 0, this.nIn, state.n, dTheta, dY);
-    return dY === null ? new Float64Array(this.nOut * state.n) : this.pool(dY, state.n);
-  }
-
-  vjp(
-    state: LayerState,
-    U: Float64Array,
-    gTheta: Float64Array | null,
-    wantInput: boolean,
-  ): Float64Array | null {
-    const n = state.n;
-    checkVjpArgs("AvgPool2D", 0, this.nOut, n, U, gTheta);
-    if (!wantInput) return null;
+  protected applyT(U: Float64Array, n: number): Float64Array {
     const { C, H, W, k } = this;
     const Ho = H / k;
     const Wo = W / k;
@@ -107,10 +126,10 @@ export class AvgPool2D implements Layer {
   }
 }
 
-export class GlobalAvgPool implements Layer {
+export class GlobalAvgPool extends ParameterFreeLinear {
+  protected readonly name = "GlobalAvgPool";
   readonly nIn: number;
   readonly nOut: number;
-  readonly nParams = 0;
   readonly inShape: readonly number[];
   readonly outShape: readonly number[];
   readonly C: number;
@@ -118,6 +137,7 @@ export class GlobalAvgPool implements Layer {
   readonly W: number;
 
   constructor(opts: { C: number; H: number; W: number }) {
+    super();
     [this.C, this.H, this.W] = checkImage("GlobalAvgPool", [opts.C, opts.H, opts.W]);
     this.inShape = [this.C, this.H, this.W];
     this.outShape = [this.C];
@@ -125,9 +145,7 @@ export class GlobalAvgPool implements Layer {
     this.nOut = this.C;
   }
 
-  init(): void {}
-
-  private pool(Y: Float64Array, n: number): Float64Array {
+  protected apply(Y: Float64Array, n: number): Float64Array {
     const hw = this.H * this.W;
     const out = new Float64Array(this.C * n);
     for (let j = 0; j < n; j++)
@@ -140,25 +158,7 @@ export class GlobalAvgPool implements Layer {
     return out;
   }
 
-  forward(theta: Float64Array, Y: Float64Array, n: number): LayerState {
-    checkForwardArgs("GlobalAvgPool", 0, this.nIn, theta, Y, n);
-    return { out: this.pool(Y, n), n };
-  }
-
-  jvp(state: LayerState, dTheta: Float64Array | null, dY: Float64Array | null): Float64Array {
-    checkJvpArgs("GlobalAvgPool", 0, this.nIn, state.n, dTheta, dY);
-    return dY === null ? new Float64Array(this.nOut * state.n) : this.pool(dY, state.n);
-  }
-
-  vjp(
-    state: LayerState,
-    U: Float64Array,
-    gTheta: Float64Array | null,
-    wantInput: boolean,
-  ): Float64Array | null {
-    const n = state.n;
-    checkVjpArgs("GlobalAvgPool", 0, this.nOut, n, U, gTheta);
-    if (!wantInput) return null;
+  protected applyT(U: Float64Array, n: number): Float64Array {
     const hw = this.H * this.W;
     const dY = new Float64Array(this.nIn * n);
     for (let j = 0; j < n; j++)
