@@ -829,7 +829,7 @@ function markdown(r: BenchResult): string {
   L.push(
     `Measured ${r.date} on ${m.cpu}, ${m.os}, Node ${m.node}, backend ${m.backend} (${m.blas}), GNVPRO_THREADS=1${r.quick ? ", **quick mode** (reduced sizes, not the paper's figures)" : ""}. ` +
       `Load average at the start ${r.loadStart.join(" / ")}, at the end ${r.loadEnd.join(" / ")} (shared machine: wall times are inflated; CPU times are the steadier figure). ` +
-      `Figures over seeds: median [min, max].`,
+      `Figures over seeds: median [min, max]. With --reuse, stages come from earlier runs: each section gives its own load.`,
   );
   L.push("");
   L.push("### GNvpro vs ADAM: work to reach ADAM's best validation metric");
@@ -865,7 +865,9 @@ function markdown(r: BenchResult): string {
     if ("error" in e) continue;
     const pct = e.higherIsBetter ? 100 : 1;
     const ml = e.higherIsBetter ? "accuracy %" : e.metric;
-    L.push(`#### ${e.experiment} (${e.seeds.length} seeds; ${e.note})`);
+    L.push(
+      `#### ${e.experiment} (${e.seeds.length} seeds; ${g3(e.cpuSeconds)} CPU s, ${g3(e.wallSeconds)} wall s, load average ${e.load.join(" / ")} at its end; ${e.note})`,
+    );
     L.push("");
     L.push(
       `| method | train ${ml} | val ${ml} | test ${ml} | WU | wall s | CPU s | ms/WU wall | ms/WU CPU | WU to ADAM best | wall s to ADAM best | WU ratio to ADAM |`,
@@ -880,7 +882,10 @@ function markdown(r: BenchResult): string {
     L.push("");
   }
   if (r.perWu.length > 0) {
-    L.push("### Cost per work unit (native, one thread; median [min, max] of runs)");
+    const loads = r.perWu.flatMap((f) => [f.load[0], f.load[3]]).filter((x) => x !== undefined);
+    L.push(
+      `### Cost per work unit (native, one thread; median [min, max] of ${r.perWu[0].runs} runs; whole training runs, validation included; 1-min load average ${g3(Math.min(...loads), 2)}–${g3(Math.max(...loads), 2)})`,
+    );
     L.push("");
     L.push("| problem | optimizer | ms/WU CPU | ms/WU wall | target | meets target (CPU) | reference |");
     L.push("|---|---|---|---|---|---|---|");
