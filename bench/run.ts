@@ -866,7 +866,7 @@ function markdown(r: BenchResult): string {
     const pct = e.higherIsBetter ? 100 : 1;
     const ml = e.higherIsBetter ? "accuracy %" : e.metric;
     L.push(
-      `#### ${e.experiment} (${e.seeds.length} seeds; ${g3(e.cpuSeconds)} CPU s, ${g3(e.wallSeconds)} wall s, load average ${e.load.join(" / ")} at its end; ${e.note})`,
+      `#### ${e.experiment} (${e.seeds.length} seeds; ${g3(e.cpuSeconds)} CPU s, ${g3(e.wallSeconds)} wall s, load average ${e.load.join(" / ")} at its end; ${r.quick ? `quick settings ${JSON.stringify(e.settings)}` : e.note})`,
     );
     L.push("");
     L.push(
