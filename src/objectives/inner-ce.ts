@@ -293,11 +293,13 @@ export function formInnerHessian(
     // H[(a,j),(b,k)] = (1/n) Σ_i ẑ_ji ẑ_ki w_ab,i with w_ab,i = δ_ab d_ai − u_ai u_bi. Both factors are
     // symmetric, so one GEMM of the distinct feature products A[(j≤k), i] = ẑ_ji ẑ_ki with the distinct
     // class weights B[i, (a≤b)] = w_ab,i gives every entry: (m+1)(m+2)/2 · q(q+1)/2 · n multiply-adds,
-    // about half of a SYRK on the Kronecker rows. Samples go in chunks to bound the memory of A.
+    // about half of a SYRK on the Kronecker rows. Samples go in chunks of ~64K entries of A (512 KB,
+    // cache-sized and reused): a whole-sample A (4 MB at m = 32, n = 900), freshly allocated at every
+    // Newton step, cost more in allocation and page faults than the GEMM gains from a long k.
     const np = (m1 * (m1 + 1)) / 2;
     const nc = (q * (q + 1)) / 2;
     const R = new Float64Array(np * nc);
-    const chunk = Math.max(1, Math.min(n, chunkSize ?? Math.max(64, Math.floor(4e6 / np))));
+    const chunk = Math.max(1, Math.min(n, chunkSize ?? Math.max(32, Math.floor(65536 / np))));
     const A = new Float64Array(np * chunk);
     const B = new Float64Array(chunk * nc);
     for (let i0 = 0; i0 < n; i0 += chunk) {
