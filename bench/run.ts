@@ -81,10 +81,10 @@ const EXPERIMENTS: ExperimentPlan[] = [
   },
   {
     name: "dcr",
-    full: { n: 1000, levels: 1, nt: 3, budget: 60 },
+    full: { n: 1000, levels: 1, nt: 3, budget: 200 },
     quick: { n: 500, levels: 1, budget: 20 },
-    lrFactors: [1],
-    note: "reduced: 1000 samples (800/100/100) instead of 10 000, one level with 3 weight points and 60 WU instead of 2→3→5 points × 400 WU, ADAM/SGD at the preset's rate (no tuning); to fit the suite's time on a shared 2-core machine",
+    lrFactors: [0.3, 1, 3],
+    note: "reduced: 1000 samples (800/100/100) instead of 10 000, one level with 3 weight points and 200 WU instead of 2→3→5 points × 400 WU, ADAM/SGD tuned over 0.3, 1, 3 × the preset's rate; to fit the suite's time on a shared 2-core machine",
     timeoutMin: 40,
   },
   {
