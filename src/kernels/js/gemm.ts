@@ -34,6 +34,7 @@ export function setDirectLimit(a: number): void {
 
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
+const tile = new Float64Array(16);
 
 function scaleC(m: number, n: number, beta: number, C: Arr, ldc: number): void {
   if (beta === 1) return;
@@ -126,19 +127,13 @@ function packOpB(tB: Trans, B: Arr, ldb: number, p0: number, kc: number, j0: num
   }
 }
 
-/** The 4×4 micro-kernel: C[i0.., j0..] += α · (panel a of packA) · (panel b of packB). */
-function micro(
-  kc: number,
-  pa: number,
-  pb: number,
-  alpha: number,
-  C: Arr,
-  ldc: number,
-  i0: number,
-  j0: number,
-  mr: number,
-  nr: number,
-): void {
+/**
+ * The 4×4 micro-kernel: tile ← (panel a of packA) · (panel b of packB), column-major 4×4. It touches
+ * only Float64Arrays; the update of C is done by addTile64 / addTile32, one monomorphic copy per
+ * element type: a shared Float64Array|Float32Array store here made V8 deoptimise this function over
+ * and over ("wrong map", >1500 times per run) once both types had been seen.
+ */
+function micro(kc: number, pa: number, pb: number): void {
   const Ap = packA;
   const Bp = packB;
   let c00 = 0,
@@ -157,9 +152,7 @@ function micro(
     c13 = 0,
     c23 = 0,
     c33 = 0;
-  for (let p = 0; p < kc; p++) {
-    const ia = pa + p * 4;
-    const ib = pb + p * 4;
+  for (let ia = pa, ib = pb, end = pa + 4 * kc; ia < end; ia += 4, ib += 4) {
     const a0 = Ap[ia],
       a1 = Ap[ia + 1],
       a2 = Ap[ia + 2],
@@ -185,31 +178,41 @@ function micro(
     c23 += a2 * b;
     c33 += a3 * b;
   }
-  const o = i0 + j0 * ldc;
-  if (mr === 4 && nr === 4) {
-    C[o] += alpha * c00;
-    C[o + 1] += alpha * c10;
-    C[o + 2] += alpha * c20;
-    C[o + 3] += alpha * c30;
-    let q = o + ldc;
-    C[q] += alpha * c01;
-    C[q + 1] += alpha * c11;
-    C[q + 2] += alpha * c21;
-    C[q + 3] += alpha * c31;
-    q += ldc;
-    C[q] += alpha * c02;
-    C[q + 1] += alpha * c12;
-    C[q + 2] += alpha * c22;
-    C[q + 3] += alpha * c32;
-    q += ldc;
-    C[q] += alpha * c03;
-    C[q + 1] += alpha * c13;
-    C[q + 2] += alpha * c23;
-    C[q + 3] += alpha * c33;
-    return;
+  const t = tile;
+  t[0] = c00;
+  t[1] = c10;
+  t[2] = c20;
+  t[3] = c30;
+  t[4] = c01;
+  t[5] = c11;
+  t[6] = c21;
+  t[7] = c31;
+  t[8] = c02;
+  t[9] = c12;
+  t[10] = c22;
+  t[11] = c32;
+  t[12] = c03;
+  t[13] = c13;
+  t[14] = c23;
+  t[15] = c33;
+}
+
+/** C[o + a + b·ldc] += α · tile[a + 4b] for a < mr, b < nr (float64 C). */
+function addTile64(C: Float64Array, ldc: number, o: number, alpha: number, mr: number, nr: number): void {
+  const t = tile;
+  for (let b = 0; b < nr; b++) {
+    const q = o + b * ldc;
+    for (let a = 0; a < mr; a++) C[q + a] += alpha * t[b * 4 + a];
   }
-  const acc = [c00, c10, c20, c30, c01, c11, c21, c31, c02, c12, c22, c32, c03, c13, c23, c33];
-  for (let b = 0; b < nr; b++) for (let a = 0; a < mr; a++) C[o + a + b * ldc] += alpha * acc[b * 4 + a];
+}
+
+/** Same as addTile64 for float32 C (a separate copy so that each stays monomorphic in V8). */
+function addTile32(C: Float32Array, ldc: number, o: number, alpha: number, mr: number, nr: number): void {
+  const t = tile;
+  for (let b = 0; b < nr; b++) {
+    const q = o + b * ldc;
+    for (let a = 0; a < mr; a++) C[q + a] += alpha * t[b * 4 + a];
+  }
 }
 
 /**
@@ -345,6 +348,7 @@ export function gemm(
     gemmDirectNN(m, n, k, alpha, A, lda, B, ldb, C, ldc);
     return;
   }
+  const C64 = C instanceof Float64Array ? C : null;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -359,7 +363,10 @@ export function gemm(
           const nr = Math.min(4, nc - jr);
           const pb = (jr >> 2) * 4 * kc;
           for (let ir = 0; ir < mc; ir += 4) {
-            micro(kc, (ir >> 2) * 4 * kc, pb, alpha, C, ldc, ic + ir, jc + jr, Math.min(4, mc - ir), nr);
+            micro(kc, (ir >> 2) * 4 * kc, pb);
+            const o = ic + ir + (jc + jr) * ldc;
+            if (C64) addTile64(C64, ldc, o, alpha, Math.min(4, mc - ir), nr);
+            else addTile32(C as Float32Array, ldc, o, alpha, Math.min(4, mc - ir), nr);
           }
         }
       }
