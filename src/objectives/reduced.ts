@@ -71,6 +71,11 @@ export interface InnerStats {
   condition?: number;
   /** cross-entropy: whether the warm start was absent or rejected */
   coldStart?: boolean;
+  /** cross-entropy: Hessian factorisations during the Newton steps (the one at the solution, formed
+   *  on the first Jacobian product there, is not counted) */
+  factorizations?: number;
+  /** cross-entropy: preconditioned CG iterations over the Newton steps */
+  cgIterations?: number;
   /** wall time of the inner solve in milliseconds */
   ms: number;
 }
@@ -95,11 +100,24 @@ interface PointState {
   warm?: Float64Array | null;
 }
 
+/** Inner-solve statistics of the saved linearisation point (restored with its W). */
+interface SavedInner {
+  converged: boolean;
+  iterations: number;
+  coldStart: boolean;
+}
+
 /** What saveState keeps (cross-entropy warm starts; least squares has none). */
 interface VarProSavedState {
   /** θ of the linearisation point and the warm start its inner solve started from */
   linTheta: Float64Array | null;
   linWarm: Float64Array | null;
+  /**
+   * W(θ) at the linearisation point and its solve's statistics: the point is rebuilt from them, not
+   * re-solved (a re-solve would need the preconditioner its solve had). Absent in older states.
+   */
+  linW?: Float64Array | null;
+  linInner?: SavedInner | null;
   lastW: Float64Array | null;
   warmOverride: Float64Array | "cold" | null;
 }
@@ -131,7 +149,15 @@ export class VarProObjective implements GNObjective {
   /** W of the last charged solve that ended finite */
   private lastW: Float64Array | null = null;
   /** after loadState: the next charged solve at this θ starts from this warm start (exact resume) */
-  private restored: { theta: Float64Array; warm: Float64Array | null } | null = null;
+  private restored: {
+    theta: Float64Array;
+    warm: Float64Array | null;
+    /** W(θ) of the saved linearisation point (rebuilt from it, not re-solved); null: re-solve from warm */
+    W: Float64Array | null;
+    inner: SavedInner | null;
+  } | null = null;
+  /** the restored linearisation point, computed uncharged to precondition solves until gradient() sets `lin` */
+  private restoredPoint: PointState | null = null;
 
   constructor(options: VarProOptions) {
     const { net, Y, C, loss } = options;
@@ -179,6 +205,7 @@ export class VarProObjective implements GNObjective {
       this.reg.addHessVec(st.theta, st.grad);
     }
     this.lin = st;
+    this.restoredPoint = null;
     return st.grad.slice();
   }
 
@@ -304,9 +331,18 @@ export class VarProObjective implements GNObjective {
    */
   saveState(): VarProSavedState {
     const lin = this.lin;
+    const linOk = lin !== null && lin.loss !== null && this.loss !== "least-squares";
     return {
       linTheta: lin !== null ? lin.theta.slice() : null,
       linWarm: lin !== null && lin.warm ? lin.warm.slice() : null,
+      linW: linOk ? lin.W.slice() : null,
+      linInner: linOk
+        ? {
+            converged: lin.inner.converged,
+            iterations: lin.inner.iterations,
+            coldStart: lin.inner.coldStart ?? true,
+          }
+        : null,
       lastW: this.lastW !== null ? this.lastW.slice() : null,
       warmOverride:
         this.warmOverride === null || this.warmOverride === "cold"
@@ -325,6 +361,8 @@ export class VarProObjective implements GNObjective {
       typeof s !== "object" ||
       !(s.linTheta === null || isW(s.linTheta, this.dim)) ||
       !okW(s.linWarm) ||
+      !(s.linW === undefined || okW(s.linW)) ||
+      !(s.linInner === undefined || s.linInner === null || typeof s.linInner === "object") ||
       !okW(s.lastW) ||
       !(s.warmOverride === "cold" || okW(s.warmOverride))
     )
@@ -333,13 +371,19 @@ export class VarProObjective implements GNObjective {
       );
     this.cur = null;
     this.lin = null;
+    this.restoredPoint = null;
     this.lastW = s.lastW ? s.lastW.slice() : null;
     this.warmOverride =
       s.warmOverride === "cold" || s.warmOverride === null
         ? (s.warmOverride ?? null)
         : s.warmOverride.slice();
     this.restored = s.linTheta
-      ? { theta: s.linTheta.slice(), warm: s.linWarm ? s.linWarm.slice() : null }
+      ? {
+          theta: s.linTheta.slice(),
+          warm: s.linWarm ? s.linWarm.slice() : null,
+          W: s.linW ? s.linW.slice() : null,
+          inner: s.linInner ? { ...s.linInner } : null,
+        }
       : null;
   }
 
@@ -373,6 +417,20 @@ export class VarProObjective implements GNObjective {
   private checkDir(v: Float64Array, what: string): void {
     if (v.length !== this.dim)
       throw new Error(`VarProObjective.${what}: expected ${this.dim} entries, got ${v.length}`);
+  }
+
+  /**
+   * The factor of H_W at the linearisation point (formed on first use), preconditioning the next
+   * cross-entropy inner solve; after loadState, that of the restored linearisation point.
+   */
+  private preconditioner(): InnerFactor | null {
+    let p = this.lin;
+    if (p === null && this.restored !== null && this.restored.W !== null) {
+      if (this.restoredPoint === null || !sameArray(this.restoredPoint.theta, this.restored.theta))
+        this.restoredPoint = this.compute(this.restored.theta, false);
+      p = this.restoredPoint;
+    }
+    return p !== null && p.loss !== null ? p.factor : null;
   }
 
   private linPoint(what: string): PointState {
@@ -524,20 +582,27 @@ export class VarProObjective implements GNObjective {
         grad: null,
       };
     }
-    const restored =
-      charge && this.restored !== null && sameArray(this.restored.theta, theta) ? this.restored : null;
+    const rs = this.restored !== null && sameArray(this.restored.theta, theta) ? this.restored : null;
+    const restored = charge ? rs : null;
     const warm =
-      restored !== null
-        ? restored.warm
+      rs !== null
+        ? rs.warm
         : this.opts.warmStart === false || this.warmOverride === "cold"
           ? null
           : (this.warmOverride ?? (this.lin !== null && this.lin.loss !== null ? this.lin.W : this.lastW));
+    // a restored linearisation point is rebuilt from its saved W(θ) (no Newton step: maxIter 0)
+    const rebuild = rs !== null && rs.W !== null;
     const res = solveInnerCEHat(Zhat, m1, n, C, q, this.alphaW, {
       ...this.opts.innerCE,
       loss: this.loss,
-      W0: warm,
+      W0: rebuild ? rs.W : warm,
       targetsChecked: true,
+      ...(rebuild ? { maxIter: 0 } : { preconditioner: this.preconditioner() }),
     });
+    if (rebuild && rs.inner !== null) {
+      res.iterations = rs.inner.iterations;
+      res.coldStart = rs.inner.coldStart;
+    }
     const ms = performance.now() - t0;
     if (restored !== null) this.restored = null;
     else if (charge) {
@@ -563,6 +628,8 @@ export class VarProObjective implements GNObjective {
         iterations: res.iterations,
         gradNorm: res.gradNorm,
         coldStart: res.coldStart,
+        factorizations: res.factorizations,
+        cgIterations: res.cgIterations,
         ms,
       },
       grad: null,

@@ -2,7 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { kernels } from "../../src/kernels/index.js";
 import { appendOnes } from "../../src/objectives/dense.js";
-import { applyHW, formInnerHessian, solveInnerCE } from "../../src/objectives/inner-ce.js";
+import {
+  applyHW,
+  formInnerHessian,
+  formInnerHessianUpper,
+  solveInnerCE,
+} from "../../src/objectives/inner-ce.js";
 import { solveInnerLS } from "../../src/objectives/inner-ls.js";
 import { lossPoint } from "../../src/objectives/losses.js";
 import {
@@ -276,6 +281,92 @@ test("CE inner Hessian: the explicit matrix (any sample chunking) equals the mat
       for (let j = 0; j < N; j++) for (let i = 0; i < j; i++) assert.equal(H[i + j * N], H[j + i * N]);
     }
   }
+});
+
+test("CE inner, PCG Newton steps: same W as direct Newton, fewer factorisations, exact lazy factor", () => {
+  const rng = new Rng(71);
+  const m = 6;
+  const n = 120;
+  const q = 4;
+  const Z = randn(rng, m * n, 2);
+  const C = oneHot(rng, q, n);
+  const alpha = 1e-3;
+  const direct = solveInnerCE(Z, m, n, C, q, alpha, { newtonSolve: "direct", tol: 1e-12 });
+  const pcg = solveInnerCE(Z, m, n, C, q, alpha, { tol: 1e-12 });
+  assert.ok(direct.converged && pcg.converged, `${direct.stop} ${pcg.stop}`);
+  assert.equal(direct.factorizations, direct.iterations);
+  assert.equal(direct.cgIterations, 0);
+  assert.ok(pcg.iterations >= 3, `${pcg.iterations}`);
+  assert.ok(pcg.factorizations < pcg.iterations && pcg.cgIterations > 0, JSON.stringify(pcg));
+  assert.ok(maxAbsDiff(pcg.W, direct.W) < 1e-10 * norm(direct.W), `${maxAbsDiff(pcg.W, direct.W)}`);
+  assert.ok(norm(innerGradient("cross-entropy", pcg.W, Z, m, n, C, q, alpha)) <= 1e-12);
+  // the lazily formed factor is the exact H_W at the returned W: H_W (H_W⁻¹ x) = x to round-off
+  const N = q * (m + 1);
+  const Zh = appendOnes(Z, m, n);
+  const X = randn(rng, N);
+  const Y = X.slice();
+  pcg.factor.solveInPlace(Y);
+  const HY = new Float64Array(N);
+  applyHW(pcg.loss, Zh, m + 1, n, q, alpha, Y, HY);
+  assert.ok(maxAbsDiff(HY, X) < 1e-12 * norm(X), `${maxAbsDiff(HY, X)}`);
+  // and it is a fixed linear map (a factorisation, not an iteration): symmetric to round-off
+  const X2 = randn(rng, N);
+  const Y2 = X2.slice();
+  pcg.factor.solveInPlace(Y2);
+  assert.ok(Math.abs(dotp(X, Y2) - dotp(X2, Y)) < 1e-12 * Math.abs(dotp(X, Y2)));
+  // the upper triangle alone is the same matrix
+  const Hf = formInnerHessian(pcg.loss, Zh, m + 1, n, q, alpha);
+  const Hu = formInnerHessianUpper(pcg.loss, Zh, m + 1, n, q, alpha);
+  for (let j = 0; j < N; j++) for (let i = 0; i <= j; i++) assert.equal(Hu[i + j * N], Hf[i + j * N]);
+  // honest flag when the step cap is hit on the PCG route
+  const two = solveInnerCE(Z, m, n, C, q, alpha, { maxIter: 2 });
+  assert.equal(two.converged, false);
+  assert.equal(two.stop, "max-iterations");
+  assert.ok(two.gradNorm > 1e-12);
+});
+
+test("CE inner, caller's preconditioner: a nearby factor saves every factorisation; a poor one is replaced", () => {
+  const rng = new Rng(73);
+  const m = 5;
+  const n = 100;
+  const q = 3;
+  const Z = randn(rng, m * n, 2);
+  const C = oneHot(rng, q, n);
+  const alpha = 1e-3;
+  const a = solveInnerCE(Z, m, n, C, q, alpha);
+  // nearby features, warm start and preconditioner from the solution at Z
+  const Z2 = Z.map((z) => z + 0.02 * rng.normal());
+  const ref = solveInnerCE(Z2, m, n, C, q, alpha, { newtonSolve: "direct" });
+  const b = solveInnerCE(Z2, m, n, C, q, alpha, { W0: a.W, preconditioner: a.factor });
+  assert.ok(b.converged && b.iterations >= 1, JSON.stringify(b));
+  assert.equal(b.factorizations, 0);
+  assert.ok(maxAbsDiff(b.W, ref.W) < 1e-9 * norm(ref.W));
+  // a useless preconditioner (identity scaled far off): CG hits its cap, the solve factors H_W itself
+  const bad = {
+    exact: true,
+    solveInPlace: (x: Float64Array) => x.forEach((v, k) => (x[k] = v * (k % 2 ? 1e6 : 1e-6))),
+  };
+  const c = solveInnerCE(Z2, m, n, C, q, alpha, { preconditioner: bad });
+  assert.ok(c.converged && c.factorizations >= 1, JSON.stringify(c));
+  assert.ok(maxAbsDiff(c.W, ref.W) < 1e-9 * norm(ref.W));
+  // a preconditioner that throws is dropped the same way
+  const thrower = {
+    exact: true,
+    solveInPlace: (): void => {
+      throw new Error("no");
+    },
+  };
+  const d = solveInnerCE(Z2, m, n, C, q, alpha, { preconditioner: thrower });
+  assert.ok(d.converged && d.factorizations >= 1);
+  // "direct" ignores the preconditioner
+  const e = solveInnerCE(Z2, m, n, C, q, alpha, { newtonSolve: "direct", preconditioner: a.factor });
+  assert.equal(e.factorizations, e.iterations);
+  // a solution rebuilt from its W with no Newton step is the same point, bit for bit
+  const r = solveInnerCE(Z2, m, n, C, q, alpha, { W0: b.W, maxIter: 0 });
+  assert.deepEqual(r.W, b.W);
+  assert.deepEqual(r.S, b.S);
+  assert.equal(r.value, b.value);
+  assert.equal(r.gradNorm, b.gradNorm);
 });
 
 test("LS inner with fewer samples than features (α_W > 0): SVD and Cholesky agree, factor included", () => {
