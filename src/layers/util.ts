@@ -53,3 +53,32 @@ export function checkVjpArgs(
 export function prod(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
+
+/**
+ * Reusable work buffers of one element, by slot (a small integer): `get(slot, len)` returns a
+ * Float64Array of exactly `len` entries, a view of a per-slot buffer that grows when needed and never
+ * shrinks. Contents are unspecified (NOT zeroed). Only for temporaries that never escape one call of
+ * the element (see the buffer contract in types.ts); a slot's array is invalidated by the element's
+ * next call.
+ */
+export class Scratch {
+  private readonly bufs: (Float64Array | null)[] = [];
+  private readonly views: (Float64Array | null)[] = [];
+
+  get(slot: number, len: number): Float64Array {
+    while (this.bufs.length <= slot) {
+      this.bufs.push(null);
+      this.views.push(null);
+    }
+    const v = this.views[slot];
+    if (v !== null && v.length === len) return v;
+    let b = this.bufs[slot];
+    if (b === null || b.length < len) {
+      b = new Float64Array(len);
+      this.bufs[slot] = b;
+    }
+    const view = b.length === len ? b : b.subarray(0, len);
+    this.views[slot] = view;
+    return view;
+  }
+}
