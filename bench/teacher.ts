@@ -26,7 +26,7 @@ import {
   type TrustRegionUserOptions,
 } from "../src/optimizers/trust-region.js";
 import { Lbfgs } from "../src/optimizers/lbfgs.js";
-import { VarProObjective } from "../src/objectives/reduced.js";
+import { SubsampledVarPro } from "../src/training/subsampled-varpro.js";
 import { accuracy } from "../src/objectives/metrics.js";
 import { circleData } from "../src/data/toys.js";
 import { mlp } from "../src/layers/networks.js";
@@ -86,7 +86,7 @@ if (problem === "circle") {
     const theta0 = new Float64Array(makeNet().nParams);
     makeNet().init(theta0, new Rng(seed + 1000));
     const objective = () =>
-      new VarProObjective({
+      new SubsampledVarPro({
         net: makeNet(),
         Y: train.Y,
         C: train.C,

@@ -24,6 +24,17 @@ import { COST } from "../objectives/types.js";
 import { DEFAULT_FORCING, nextForcing, type ForcingOptions } from "./forcing.js";
 import { cutPath, pathEndNorm, steihaugCG, type CGPath } from "./steihaug.js";
 import {
+  curvatureSampleOptions,
+  drawSubset,
+  hasCurvatureSubsets,
+  initCurvatureSample,
+  subsetSize,
+  updateCurvatureSample,
+  type CurvatureSampleOptions,
+  type CurvatureSampleState,
+  type CurvatureSampleUserOptions,
+} from "./subsampled-curvature.js";
+import {
   allFinite,
   checkOption,
   dot,
@@ -67,6 +78,11 @@ export interface TrustRegionOptions {
   growAbove: number;
   shrinkFactor: number;
   growFactor: number;
+  /**
+   * Subsampled curvature (subsampled-curvature.ts): H_GN·v inside the Krylov solve on a random
+   * subset of the samples (the objective must implement CurvatureSubsets); null = full curvature.
+   */
+  curvatureSample: CurvatureSampleOptions | null;
 }
 
 /**
@@ -93,6 +109,7 @@ export const DEFAULT_TRUST_REGION: TrustRegionOptions = {
   growAbove: 0.75,
   shrinkFactor: 0.5,
   growFactor: 1.5,
+  curvatureSample: null,
 };
 
 /** The reference implementation's Krylov settings (GNVPRO.md §4): fixed η = 1e-2, ≤ 20 CG iterations. */
@@ -129,6 +146,8 @@ export interface TrustRegionState extends BaseState {
   /** (p, Hp) pairs of the last Krylov solve, for the L-BFGS preconditioner (empty when unused) */
   pcS: Float64Array[];
   pcY: Float64Array[];
+  /** subsampled-curvature schedule (null when the option is off) */
+  curvature: CurvatureSampleState | null;
   /** info of the last trial */
   last: {
     krylov: number;
@@ -139,8 +158,9 @@ export interface TrustRegionState extends BaseState {
   };
 }
 
-export type TrustRegionUserOptions = Partial<Omit<TrustRegionOptions, "forcing">> & {
+export type TrustRegionUserOptions = Partial<Omit<TrustRegionOptions, "forcing" | "curvatureSample">> & {
   forcing?: Partial<ForcingOptions>;
+  curvatureSample?: CurvatureSampleUserOptions | null;
 };
 
 export function trustRegionOptions(user: TrustRegionUserOptions = {}): TrustRegionOptions {
@@ -148,6 +168,7 @@ export function trustRegionOptions(user: TrustRegionUserOptions = {}): TrustRegi
     ...DEFAULT_TRUST_REGION,
     ...user,
     forcing: { ...DEFAULT_TRUST_REGION.forcing, ...(user.forcing ?? {}) },
+    curvatureSample: user.curvatureSample ? curvatureSampleOptions(user.curvatureSample) : null,
   };
   const W = "trustRegion";
   const pos = (v: number) => v > 0;
@@ -255,8 +276,14 @@ export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
       eta: this.options.forcing.eta,
       pcS: [],
       pcY: [],
+      curvature: null,
       last: { krylov: 0, accepted: null, rho: null, stepNorm: null, eta: null },
     };
+    const cs = this.options.curvatureSample;
+    if (cs !== null && cs.fraction < 1 && !hasCurvatureSubsets(obj))
+      throw new Error(
+        "trustRegion.init: option curvatureSample needs an objective with curvatureSubset() and nSamples (e.g. SubsampledVarPro)",
+      );
     if (obj.work.units + (COST.value + COST.gradient) * scale > budget + 1e-9)
       return { ...base, status: "budget" };
     const ev = obj.evaluate(x);
@@ -270,6 +297,7 @@ export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
       g: Float64Array.from(g),
       gNorm,
       g0Norm: gNorm,
+      curvature: cs !== null ? initCurvatureSample(cs, gNorm) : null,
       status: "running",
     };
     if (!allFinite(g)) st.status = "non-finite";
@@ -306,6 +334,45 @@ export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
     return info;
   }
 
+  /**
+   * Subsampled curvature for the Krylov solve due at st.x (subsampled-curvature.ts): null when the
+   * option is off or the fraction covers all samples (the objective's own H·v is used), "budget" when
+   * linearising the subset plus one product, a trial and its gradient do not fit; otherwise the
+   * subset objective linearised at st.x (charged b/n for its forward pass and b/n for the gradient
+   * that sets its linearisation point) and the cost of one of its products. Advances st.curvature.
+   */
+  private curvatureModel(
+    obj: GNObjective,
+    st: TrustRegionState,
+    budget: number,
+  ): { hessVec: (v: Float64Array) => Float64Array; hessVecCost: number } | "budget" | null {
+    const o = this.options.curvatureSample;
+    if (o === null || st.curvature === null) return null;
+    const full = () => {
+      if (st.curvature !== null) st.curvature = { ...st.curvature, lastSamples: 0 };
+      return null;
+    };
+    if (st.curvature.fraction >= 1 || !hasCurvatureSubsets(obj)) return full();
+    if (o.firstSolveFull && st.radius === Infinity) return full();
+    const n = obj.nSamples;
+    const b = subsetSize(o, st.curvature.fraction, n);
+    if (b >= n) return full();
+    const scale = workScaleOf(obj);
+    const sub = (scale * b) / n;
+    const need =
+      (COST.value + COST.gradient) * sub + COST.hessVec * sub + (COST.value + COST.gradient) * scale;
+    if (obj.work.units + need > budget + 1e-9) return "budget";
+    const cs = { ...st.curvature };
+    const idx = drawSubset(o, cs, n) as Int32Array;
+    cs.lastSamples = b;
+    st.curvature = cs;
+    const subObj = obj.curvatureSubset(idx, st.x);
+    const ev = subObj.evaluate(st.x);
+    if (!Number.isFinite(ev.value)) return full(); // the subset's inner solve failed: full curvature
+    subObj.gradient(st.x);
+    return { hessVec: (v) => subObj.hessVec(v), hessVecCost: COST.hessVec * workScaleOf(subObj) };
+  }
+
   step(obj: GNObjective, prev: TrustRegionState, budget: number): StepResult<TrustRegionState> {
     const o = this.options;
     const st: TrustRegionState = {
@@ -319,17 +386,22 @@ export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
 
     let krylov = 0;
     if (st.path === null) {
-      if (!affordable(COST.hessVec + trialCost)) {
+      const curv = this.curvatureModel(obj, st, budget);
+      if (curv === "budget" || (curv === null && !affordable(COST.hessVec + trialCost))) {
         st.status = "budget";
         return { state: st, info: this.info(st) };
       }
-      const path = steihaugCG((v) => obj.hessVec(v), st.g, st.radius, {
+      const hessVec = curv !== null ? curv.hessVec : (v: Float64Array) => obj.hessVec(v);
+      const path = steihaugCG(hessVec, st.g, st.radius, {
         maxIterations: o.krylovMaxIterations,
         tolerance: st.eta,
         modelTolerance: o.krylovModelTolerance,
         precond: o.preconditioner === "lbfgs" && st.pcS.length > 0 ? lbfgsInverse(st.pcS, st.pcY) : undefined,
         keepPairs: o.preconditioner === "lbfgs" ? o.preconditionerMemory : 0,
-        canAfford: () => affordable(COST.hessVec + trialCost),
+        canAfford:
+          curv !== null
+            ? () => obj.work.units + curv.hessVecCost + trialCost * scale <= budget + 1e-9
+            : () => affordable(COST.hessVec + trialCost),
       });
       krylov = path.iterations;
       st.last.eta = st.eta;
@@ -388,6 +460,8 @@ export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
       st.last.accepted = false;
       st.radius = o.shrinkFactor * Math.min(st.radius, cut.stepNorm);
       if (st.radius < o.minRadius) st.status = "radius-collapsed";
+      if (o.curvatureSample !== null && st.curvature !== null)
+        st.curvature = updateCurvatureSample(o.curvatureSample, st.curvature, st.last.rho, st.gNorm);
     } else {
       st.last.accepted = true;
       const g = obj.gradient(xt);
@@ -406,6 +480,8 @@ export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
       st.g = Float64Array.from(g);
       st.gNorm = gNorm;
       st.path = null;
+      if (o.curvatureSample !== null && st.curvature !== null)
+        st.curvature = updateCurvatureSample(o.curvatureSample, st.curvature, st.last.rho, gNorm);
       if (this.converged(st)) st.status = "converged";
     }
     if (st.status === "running" && st.iteration >= o.maxIterations) st.status = "max-iterations";

@@ -15,6 +15,7 @@ import { tuneLearningRate } from "../optimizers/lr-tuning.js";
 import { TrustRegion, type TrustRegionUserOptions } from "../optimizers/trust-region.js";
 import type { HistoryRow } from "./history.js";
 import { affineOutputs } from "./teacher.js";
+import { SubsampledVarPro } from "./subsampled-varpro.js";
 import { trainSync, type Metrics } from "./train.js";
 
 export interface RegressionData {
@@ -141,7 +142,15 @@ export async function compareOptimizers(o: CompareOptions): Promise<MethodFigure
   const variants = o.gnvpro ?? { gnvpro: {} };
   if (methods.includes("gnvpro"))
     for (const [name, trOpts] of Object.entries(variants)) {
-      const obj = reduced();
+      // a VarPro objective that can also build itself on subsets (subsampled curvature)
+      const obj = new SubsampledVarPro({
+        net: o.makeNet(),
+        Y: o.train.Y,
+        C: o.train.C,
+        loss: "least-squares",
+        alphaW: o.alphaW,
+        alphaTheta: o.alphaTheta,
+      });
       const r = trainSync({
         optimizer: new TrustRegion(trOpts),
         objective: obj,
