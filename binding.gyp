@@ -6,7 +6,7 @@
       "include_dirs": [
         "<!@(bash scripts/build-native.sh --include-dirs)"
       ],
-      "cflags": ["-O2", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags": ["-O3", "-fno-trapping-math", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "libraries": ["<!@(bash scripts/build-native.sh --libs)"]
     }
   ]

@@ -9,6 +9,9 @@
  *
  * Flags are passed as small integers: trans 0 = "N", 1 = "T"; uplo 0 = "U", 1 = "L";
  * side 0 = "L", 1 = "R"; diag 0 = "N", 1 = "U".
+ *
+ * Besides BLAS/LAPACK, one elementwise kernel of our own: dtanhBias (fused bias + tanh + tanh'),
+ * with an AVX2+FMA path chosen at run time and a portable scalar path (see its section below).
  */
 #ifndef NAPI_VERSION
 #define NAPI_VERSION 8
@@ -19,6 +22,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define GNV_X86 1
+#else
+#define GNV_X86 0
+#endif
 
 /* OpenBLAS extensions (declared in its cblas.h, repeated here in case another cblas.h is found first). */
 extern void openblas_set_num_threads(int num_threads);
@@ -291,6 +301,228 @@ static napi_value Dgbtrs(napi_env env, napi_callback_info info) {
                                                (const lapack_int *)ipiv, B, ldb));
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Fused bias + tanh: Z ← tanh(Z + b1ᵀ) in place (m×n column-major, ld = m; b may be NULL) and,
+ * when D is not NULL, D ← 1 − tanh²(Z + b1ᵀ).
+ *
+ * Branch-free formulation (both forms are computed for every entry, then selected):
+ *   |x| < 1:  tanh = |x| + |x|·u·P(u), u = x², P of degree 15 (the coefficients of fastTanh,
+ *             src/kernels/js/tanh.ts, Chebyshev-fitted, truncation below 5e-18), D = 1 − tanh²;
+ *   |x| ≥ 1:  tanh = 1 − q, q = 2e/(1 + e), e = exp(−2a), a = min(|x|, 350); D = q(2 − q), which
+ *             keeps D's relative accuracy where tanh rounds to ±1.
+ * exp: −2a = k·ln2 + r, |r| ≤ ln2/2, k rounded by adding 1.5·2⁵² (the integer lands in the low
+ * mantissa bits), ln2 split as fdlibm's ln2_hi (32 bits, so k·ln2_hi is exact) + ln2_lo; e^r by its
+ * degree-13 Taylor polynomial (truncation below 5e-18); 2^k written into the exponent field with
+ * integer operations (no table). The sign of x is put back at the end: ±0 keep their sign, and
+ * NaN propagates (the clamp returns its NaN operand, every later step keeps it).
+ * Measured within 1 ulp of the correctly rounded tanh (test/kernels/tanh.test.ts checks ≤ 2 ulp
+ * against Math.tanh on both paths).
+ * Two paths: AVX2 + FMA (4 doubles per step, chosen at run time with __builtin_cpu_supports) and a
+ * portable scalar one (plain C the compiler may vectorise; no FMA contraction, so its results may
+ * differ from the AVX2 path's in the last bit).
+ * --------------------------------------------------------------------------------------------- */
+
+#define TP0 -0.3333333333333333
+#define TP1 0.1333333333333309
+#define TP2 -0.05396825396804637
+#define TP3 0.02186948852912909
+#define TP4 -0.008863235404578283
+#define TP5 0.003592126679366341
+#define TP6 -0.0014558246920964941
+#define TP7 0.0005899792946300052
+#define TP8 -0.00023895705228738225
+#define TP9 9.646277743313181e-5
+#define TP10 -3.8389607893147334e-5
+#define TP11 1.4606131676715378e-5
+#define TP12 -4.987760317520347e-6
+#define TP13 1.3791814499083342e-6
+#define TP14 -2.6330772232959337e-7
+#define TP15 2.5155023659382105e-8
+#define TANH_CLAMP 350.0
+#define T_LOG2E 1.4426950408889634
+#define T_MAGIC 6755399441055744.0 /* 1.5·2⁵² */
+#define T_LN2HI 6.93147180369123816490e-01
+#define T_LN2LO 1.90821492927058770002e-10
+#define TE2 (1.0 / 2)
+#define TE3 (1.0 / 6)
+#define TE4 (1.0 / 24)
+#define TE5 (1.0 / 120)
+#define TE6 (1.0 / 720)
+#define TE7 (1.0 / 5040)
+#define TE8 (1.0 / 40320)
+#define TE9 (1.0 / 362880)
+#define TE10 (1.0 / 3628800)
+#define TE11 (1.0 / 39916800)
+#define TE12 (1.0 / 479001600)
+#define TE13 (1.0 / 6227020800.0)
+
+#define TANH_PATH_SCALAR 1
+#define TANH_PATH_AVX2 2
+
+static inline double tanh_scalar(double x, double *d) {
+  double ax = fabs(x);
+  double u = ax * ax, u2 = u * u, u4 = u2 * u2, u8 = u4 * u4;
+  double p = ((TP0 + TP1 * u) + (TP2 + TP3 * u) * u2) + ((TP4 + TP5 * u) + (TP6 + TP7 * u) * u2) * u4 +
+             (((TP8 + TP9 * u) + (TP10 + TP11 * u) * u2) + ((TP12 + TP13 * u) + (TP14 + TP15 * u) * u2) * u4) * u8;
+  double small = ax + (ax * u) * p;
+  double a = ax > TANH_CLAMP ? TANH_CLAMP : ax; /* NaN stays NaN */
+  double y = -2.0 * a;
+  double t = y * T_LOG2E + T_MAGIC;
+  double k = t - T_MAGIC;
+  double r = (y - k * T_LN2HI) - k * T_LN2LO;
+  double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  double e = ((1.0 + r) + (TE2 + TE3 * r) * r2) + ((TE4 + TE5 * r) + (TE6 + TE7 * r) * r2) * r4 +
+             (((TE8 + TE9 * r) + (TE10 + TE11 * r) * r2) + (TE12 + TE13 * r) * r4) * r8;
+  uint64_t tb, sb;
+  double s;
+  memcpy(&tb, &t, sizeof tb);
+  sb = (tb + 1023u) << 52;
+  memcpy(&s, &sb, sizeof s);
+  e *= s;
+  double q = 2.0 * e / (1.0 + e);
+  double big = 1.0 - q;
+  double dsmall = 1.0 - small * small, dbig = q * (2.0 - q);
+  int isSmall = ax < 1.0;
+  *d = isSmall ? dsmall : dbig;
+  return copysign(isSmall ? small : big, x);
+}
+
+/* One column, or the whole array when there is no bias; one loop per case so that it vectorises. */
+static void tanh_run_scalar(size_t len, double *restrict z, const double *restrict bias, double *restrict d) {
+  double dd;
+  if (bias && d)
+    for (size_t i = 0; i < len; i++) z[i] = tanh_scalar(z[i] + bias[i], d + i);
+  else if (bias)
+    for (size_t i = 0; i < len; i++) z[i] = tanh_scalar(z[i] + bias[i], &dd);
+  else if (d)
+    for (size_t i = 0; i < len; i++) z[i] = tanh_scalar(z[i], d + i);
+  else
+    for (size_t i = 0; i < len; i++) z[i] = tanh_scalar(z[i], &dd);
+}
+
+static void tanh_bias_scalar(size_t m, size_t n, double *Z, const double *b, double *D) {
+  if (b == NULL) {
+    tanh_run_scalar(m * n, Z, NULL, D);
+    return;
+  }
+  for (size_t j = 0; j < n; j++) tanh_run_scalar(m, Z + j * m, b, D ? D + j * m : NULL);
+}
+
+#if GNV_X86
+#define TV(c) _mm256_set1_pd(c)
+__attribute__((target("avx2,fma"))) static inline __m256d tanh_avx2(__m256d x, __m256d *dout) {
+  const __m256d sgn = TV(-0.0), one = TV(1.0), two = TV(2.0);
+  __m256d sx = _mm256_and_pd(sgn, x);
+  __m256d ax = _mm256_andnot_pd(sgn, x);
+  /* |x| < 1 */
+  __m256d u = _mm256_mul_pd(ax, ax), u2 = _mm256_mul_pd(u, u), u4 = _mm256_mul_pd(u2, u2);
+  __m256d u8 = _mm256_mul_pd(u4, u4);
+  __m256d p01 = _mm256_fmadd_pd(TV(TP1), u, TV(TP0)), p23 = _mm256_fmadd_pd(TV(TP3), u, TV(TP2));
+  __m256d p45 = _mm256_fmadd_pd(TV(TP5), u, TV(TP4)), p67 = _mm256_fmadd_pd(TV(TP7), u, TV(TP6));
+  __m256d p89 = _mm256_fmadd_pd(TV(TP9), u, TV(TP8)), pab = _mm256_fmadd_pd(TV(TP11), u, TV(TP10));
+  __m256d pcd = _mm256_fmadd_pd(TV(TP13), u, TV(TP12)), pef = _mm256_fmadd_pd(TV(TP15), u, TV(TP14));
+  __m256d q0 = _mm256_fmadd_pd(p23, u2, p01), q1 = _mm256_fmadd_pd(p67, u2, p45);
+  __m256d q2 = _mm256_fmadd_pd(pab, u2, p89), q3 = _mm256_fmadd_pd(pef, u2, pcd);
+  __m256d p = _mm256_fmadd_pd(_mm256_fmadd_pd(q3, u4, q2), u8, _mm256_fmadd_pd(q1, u4, q0));
+  __m256d small = _mm256_fmadd_pd(_mm256_mul_pd(ax, u), p, ax);
+  __m256d dsmall = _mm256_fnmadd_pd(small, small, one);
+  /* |x| ≥ 1 */
+  __m256d a = _mm256_min_pd(TV(TANH_CLAMP), ax); /* min returns its second operand (NaN) on NaN */
+  __m256d t = _mm256_fmadd_pd(a, TV(-2.0 * T_LOG2E), TV(T_MAGIC));
+  __m256d y = _mm256_mul_pd(TV(-2.0), a);
+  __m256d k = _mm256_sub_pd(t, TV(T_MAGIC));
+  __m256d r = _mm256_fnmadd_pd(k, TV(T_LN2LO), _mm256_fnmadd_pd(k, TV(T_LN2HI), y));
+  __m256i sb = _mm256_slli_epi64(_mm256_add_epi64(_mm256_castpd_si256(t), _mm256_set1_epi64x(1023)), 52);
+  __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
+  __m256d e01 = _mm256_add_pd(one, r), e23 = _mm256_fmadd_pd(TV(TE3), r, TV(TE2));
+  __m256d e45 = _mm256_fmadd_pd(TV(TE5), r, TV(TE4)), e67 = _mm256_fmadd_pd(TV(TE7), r, TV(TE6));
+  __m256d e89 = _mm256_fmadd_pd(TV(TE9), r, TV(TE8)), eab = _mm256_fmadd_pd(TV(TE11), r, TV(TE10));
+  __m256d ecd = _mm256_fmadd_pd(TV(TE13), r, TV(TE12));
+  __m256d f0 = _mm256_fmadd_pd(e23, r2, e01), f1 = _mm256_fmadd_pd(e67, r2, e45);
+  __m256d f2 = _mm256_fmadd_pd(eab, r2, e89);
+  __m256d g0 = _mm256_fmadd_pd(f1, r4, f0), g1 = _mm256_fmadd_pd(ecd, r4, f2);
+  __m256d e = _mm256_mul_pd(_mm256_fmadd_pd(g1, r8, g0), _mm256_castsi256_pd(sb));
+  __m256d q = _mm256_div_pd(_mm256_add_pd(e, e), _mm256_add_pd(one, e));
+  __m256d isSmall = _mm256_cmp_pd(ax, one, _CMP_LT_OQ);
+  __m256d th = _mm256_blendv_pd(_mm256_sub_pd(one, q), small, isSmall);
+  *dout = _mm256_blendv_pd(_mm256_mul_pd(q, _mm256_sub_pd(two, q)), dsmall, isSmall);
+  return _mm256_or_pd(th, sx);
+}
+
+/* Lanes [0, rem) of a 4-lane mask (rem in 0..3). */
+__attribute__((target("avx2,fma"))) static inline __m256i lane_mask(size_t rem) {
+  return _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)rem), _mm256_setr_epi64x(0, 1, 2, 3));
+}
+
+/* One column (len entries with the bias) or the whole array (bias NULL); the tail by masked loads. */
+__attribute__((target("avx2,fma"))) static void tanh_run_avx2(size_t len, double *z, const double *bias, double *d) {
+  __m256d dv, x;
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) {
+    x = _mm256_loadu_pd(z + i);
+    if (bias) x = _mm256_add_pd(x, _mm256_loadu_pd(bias + i));
+    x = tanh_avx2(x, &dv);
+    _mm256_storeu_pd(z + i, x);
+    if (d) _mm256_storeu_pd(d + i, dv);
+  }
+  if (i < len) {
+    __m256i mk = lane_mask(len - i);
+    x = _mm256_maskload_pd(z + i, mk);
+    if (bias) x = _mm256_add_pd(x, _mm256_maskload_pd(bias + i, mk));
+    x = tanh_avx2(x, &dv);
+    _mm256_maskstore_pd(z + i, mk, x);
+    if (d) _mm256_maskstore_pd(d + i, mk, dv);
+  }
+}
+
+__attribute__((target("avx2,fma"))) static void tanh_bias_avx2(size_t m, size_t n, double *Z, const double *b,
+                                                               double *D) {
+  if (b == NULL) {
+    tanh_run_avx2(m * n, Z, NULL, D);
+    return;
+  }
+  for (size_t j = 0; j < n; j++) tanh_run_avx2(m, Z + j * m, b, D ? D + j * m : NULL);
+}
+#endif
+
+static int tanh_best_path = 0; /* set once in Init */
+
+static int tanh_detect_path(void) {
+#if GNV_X86 && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return TANH_PATH_AVX2;
+#endif
+  return TANH_PATH_SCALAR;
+}
+
+/* dtanhBias(m, n, Z, b | null, D | null, path) → the path used (1 scalar, 2 AVX2+FMA).
+   path 0 = the best for this CPU, 1 = force the portable scalar path (tests, benchmarks). */
+static napi_value DtanhBias(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, &a, 6)) return NULL;
+  int m = arg_int(&a, 0), n = arg_int(&a, 1), path = arg_int(&a, 5);
+  if (a.bad) return NULL;
+  size_t len = (size_t)m * (size_t)n;
+  double *Z = arg_array(&a, 2, napi_float64_array, len);
+  double *b = NULL, *D = NULL;
+  napi_valuetype tb, td;
+  if (napi_typeof(env, a.argv[3], &tb) != napi_ok || napi_typeof(env, a.argv[4], &td) != napi_ok)
+    FAIL("gnvpro native dtanhBias: Node-API typeof failed");
+  if (tb != napi_null) b = arg_array(&a, 3, napi_float64_array, (size_t)m);
+  if (td != napi_null) D = arg_array(&a, 4, napi_float64_array, len);
+  if (a.bad) return NULL;
+  int use = (path == TANH_PATH_SCALAR) ? TANH_PATH_SCALAR : tanh_best_path;
+  if (len == 0) return ret_int(env, use);
+#if GNV_X86
+  if (use == TANH_PATH_AVX2) {
+    tanh_bias_avx2((size_t)m, (size_t)n, Z, b, D);
+    return ret_int(env, use);
+  }
+#endif
+  tanh_bias_scalar((size_t)m, (size_t)n, Z, b, D);
+  return ret_int(env, TANH_PATH_SCALAR);
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a;
   if (!get_args(env, info, &a, 1)) return NULL;
@@ -330,7 +562,9 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"getThreads", NULL, GetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"config", NULL, Config, NULL, NULL, NULL, napi_default, NULL},
+      {"dtanhBias", NULL, DtanhBias, NULL, NULL, NULL, napi_default, NULL},
   };
+  tanh_best_path = tanh_detect_path();
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;
 }

@@ -158,6 +158,16 @@ export interface Kernels {
     ldb: number,
   ): void;
 
+  /**
+   * Fused bias + tanh + derivative, in place on the m×n column-major Z (leading dimension m):
+   * Z ← tanh(Z + b1ᵀ) (b of length ≥ m; null = no bias) and, when D is not null, D ← 1 − tanh²
+   * of the same argument (m×n, leading dimension m). Within 2 ulp of Math.tanh; ±0 keep their sign;
+   * NaN in gives NaN in Z and D. D equals 1 − Z² up to rounding, and keeps its relative accuracy
+   * where Z rounds to ±1 (it is formed as q(2 − q), q = 1 − |tanh|). Not BLAS: our own kernel
+   * (native: AVX2+FMA when the CPU has it, else portable C; js: src/kernels/js/tanh.ts).
+   */
+  dtanhBias(m: number, n: number, Z: Float64Array, b: Float64Array | null, D: Float64Array | null): void;
+
   /** BLAS threads (the js backend is single-threaded and reports 1). */
   setThreads(n: number): void;
   info(): BlasInfo;

@@ -394,6 +394,31 @@ export function validateGbtrs(
   checkNoOverlap(op, "B", B, extent(n, nrhs, ldb), "ipiv", ipiv, n);
 }
 
+export function validateTanhBias(
+  m: number,
+  n: number,
+  Z: Float64Array,
+  b: Float64Array | null,
+  D: Float64Array | null,
+): void {
+  const op = "dtanhBias";
+  checkDim(op, "m", m);
+  checkDim(op, "n", n);
+  const len = m * n;
+  if (len > INT_MAX) fail(op, `m·n must be below 2^31, got ${m}×${n}`);
+  checkMatrix(op, "Z", Z, Float64Array, m, n, Math.max(1, m));
+  if (b !== null) {
+    if (!(b instanceof Float64Array)) fail(op, `b must be a Float64Array or null, got ${typeName(b)}`);
+    if (b.length < m) fail(op, `b needs m = ${m} elements, has ${b.length}`);
+    checkNoOverlap(op, "b", b, m, "Z", Z, len);
+  }
+  if (D !== null) {
+    checkMatrix(op, "D", D, Float64Array, m, n, Math.max(1, m));
+    checkNoOverlap(op, "D", D, len, "Z", Z, len);
+    if (b !== null) checkNoOverlap(op, "D", D, len, "b", b, m);
+  }
+}
+
 export function validateThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > 1024)
     fail("setThreads", `threads must be an integer in [1, 1024], got ${n}`);

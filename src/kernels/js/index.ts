@@ -9,8 +9,10 @@ import { syrk } from "./syrk.js";
 import { potrf, potrs, trsm } from "./cholesky.js";
 import { gesvd } from "./svd.js";
 import { gbtrf, gbtrs, pbtrf, pbtrs } from "./banded.js";
+import { tanhBias } from "./tanh.js";
 
 export { gemm as gemmRaw } from "./gemm.js";
+export { fastTanh, tanhBias as tanhBiasRaw } from "./tanh.js";
 
 export const JS_VERSION = "1";
 
@@ -72,6 +74,10 @@ export const jsKernels: Kernels = {
   dgbtrs(trans, n, kl, ku, nrhs, AB, ldab, ipiv, B, ldb) {
     v.validateGbtrs(trans, n, kl, ku, nrhs, AB, ldab, ipiv, B, ldb);
     gbtrs(trans, n, kl, ku, nrhs, AB, ldab, ipiv, B, ldb);
+  },
+  dtanhBias(m, n, Z, b, D) {
+    v.validateTanhBias(m, n, Z, b, D);
+    tanhBias(m, n, Z, b, D);
   },
   setThreads(n) {
     v.validateThreads(n);

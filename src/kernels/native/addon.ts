@@ -100,6 +100,18 @@ export interface Addon {
     B: Float64Array,
     ldb: number,
   ): number;
+  /**
+   * Fused bias + tanh (see Kernels.dtanhBias); path 0 = the best for this CPU, 1 = force the portable
+   * scalar path. Returns the path used: 1 scalar, 2 AVX2+FMA. Absent from addons built before it.
+   */
+  dtanhBias?(
+    m: number,
+    n: number,
+    Z: Float64Array,
+    b: Float64Array | null,
+    D: Float64Array | null,
+    path: number,
+  ): number;
   setThreads(n: number): void;
   getThreads(): number;
   config(): string;

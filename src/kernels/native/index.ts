@@ -7,6 +7,7 @@ import type { Kernels, Trans, Uplo } from "../types.js";
 import * as v from "../validate.js";
 import { gemm as jsGemm } from "../js/gemm.js";
 import { syrk as jsSyrk } from "../js/syrk.js";
+import { tanhBias as jsTanhBias } from "../js/tanh.js";
 import { throwNotSpd, throwSingular } from "../js/index.js";
 import type { Addon } from "./addon.js";
 
@@ -19,6 +20,17 @@ export let NATIVE_GEMM_MIN_FLOPS = 6 * 6 * 6;
 /** Override the small-product cut-off (the benchmark uses 0 to time the addon on every size). */
 export function setNativeGemmMinFlops(flops: number): void {
   NATIVE_GEMM_MIN_FLOPS = flops;
+}
+
+/**
+ * dtanhBias sweeps with fewer than this many entries run in TypeScript (the addon call costs more than
+ * the sweep there; measured crossover, docs/DESIGN.md "Fused bias + tanh").
+ */
+export let NATIVE_TANH_MIN_ENTRIES = 16;
+
+/** Override the small-sweep cut-off (the benchmark uses 0 to time the addon on every size). */
+export function setNativeTanhMinEntries(entries: number): void {
+  NATIVE_TANH_MIN_ENTRIES = entries;
 }
 
 const T = (t: Trans): number => (t === "N" ? 0 : 1);
@@ -99,6 +111,11 @@ export function makeNativeKernels(addon: Addon): Kernels {
       v.validateGbtrs(trans, n, kl, ku, nrhs, AB, ldab, ipiv, B, ldb);
       const info = addon.dgbtrs(T(trans), n, kl, ku, nrhs, AB, ldab, ipiv, B, ldb);
       if (info !== 0) throw new Error(`dgbtrs: LAPACK returned info ${info} (n ${n}, kl ${kl}, ku ${ku})`);
+    },
+    dtanhBias(m, n, Z, b, D) {
+      v.validateTanhBias(m, n, Z, b, D);
+      if (m * n < NATIVE_TANH_MIN_ENTRIES || addon.dtanhBias === undefined) jsTanhBias(m, n, Z, b, D);
+      else addon.dtanhBias(m, n, Z, b, D, 0);
     },
     setThreads(n) {
       v.validateThreads(n);
