@@ -26,7 +26,7 @@ export function setNativeGemmMinFlops(flops: number): void {
  * dtanhBias sweeps with fewer than this many entries run in TypeScript (the addon call costs more than
  * the sweep there; measured crossover, docs/DESIGN.md "Fused bias + tanh").
  */
-export let NATIVE_TANH_MIN_ENTRIES = 16;
+export let NATIVE_TANH_MIN_ENTRIES = 24;
 
 /** Override the small-sweep cut-off (the benchmark uses 0 to time the addon on every size). */
 export function setNativeTanhMinEntries(entries: number): void {
