@@ -174,7 +174,9 @@ export function solveInnerCEHat(
       cgIterations: 0,
     };
   }
-  let f = fOf(S, W);
+  // the loss and its derivatives are evaluated once per point (Math.exp dominates them)
+  let lpStart: LossPoint | null = options.W0 == null ? lossPoint(kind, S, C, q, n) : null;
+  let f = lpStart !== null ? lpStart.value : fOf(S, W);
   let coldStart = true;
   const W0 = options.W0;
   if (W0 != null) {
@@ -182,11 +184,13 @@ export function solveInnerCEHat(
     if (allFinite(W0)) {
       const S0 = new Float64Array(q * n);
       K.dgemm("N", "N", q, n, m1, 1, W0, q, Zhat, m1, 0, S0, q);
-      const f0 = fOf(S0, W0);
+      const lp0 = lossPoint(kind, S0, C, q, n);
+      const f0 = lp0.value + 0.5 * alphaW * dot(W0, W0);
       if (Number.isFinite(f0) && f0 <= f) {
         W = W0.slice();
         S = S0;
         f = f0;
+        lpStart = lp0;
         coldStart = false;
       }
     }
@@ -199,14 +203,13 @@ export function solveInnerCEHat(
     return nrm2(g);
   };
 
-  let lp = lossPoint(kind, S, C, q, n);
+  let lp: LossPoint = lpStart ?? lossPoint(kind, S, C, q, n);
   let gn = gradient(lp, W);
   let iterations = 0;
   let stop: InnerCEStats["stop"] = "max-iterations";
   let factorizations = 0;
   let cgIterations = 0;
-  const dS = new Float64Array(q * n);
-  const St = new Float64Array(q * n);
+  let St = new Float64Array(q * n);
   const Wt = new Float64Array(N);
   const work = new Float64Array(q * n);
   const applyH = (v: Float64Array, out: Float64Array): void =>
@@ -270,29 +273,30 @@ export function solveInnerCEHat(
       stop = "line-search";
       break;
     }
-    K.dgemm("N", "N", q, n, m1, 1, d, q, Zhat, m1, 0, dS, q);
+    // Armijo backtracking; each trial's outputs are St = Wt Ẑ (not S + t·dS), so every iterate —
+    // and the returned point, its loss derivatives and factor — is a function of (Ẑ, W) alone and a
+    // caller can rebuild a solution bit for bit from a saved W. The trial's loss point (one exp per
+    // entry) serves the test and, once accepted, the next Newton step.
     let t = 1;
     let accepted = false;
     for (let ls = 0; ls < 60; ls++) {
-      for (let k = 0; k < q * n; k++) St[k] = S[k] + t * dS[k];
       for (let k = 0; k < N; k++) Wt[k] = W[k] + t * d[k];
-      const ft = fOf(St, Wt);
+      K.dgemm("N", "N", q, n, m1, 1, Wt, q, Zhat, m1, 0, St, q);
+      const lpt = lossPoint(kind, St, C, q, n);
+      const ft = lpt.value + 0.5 * alphaW * dot(Wt, Wt);
       if (ft <= f + 1e-4 * t * gd) accepted = true;
       else if (Number.isFinite(ft) && Math.abs(ft - f) <= 1e-12 * (1 + Math.abs(f))) {
         // the decrease is below the rounding of f: accept when the gradient norm decreases
-        const lpt = lossPoint(kind, St, C, q, n);
         const saved = g.slice();
         const gnt = gradient(lpt, Wt);
         if (gnt < gn) accepted = true;
         else g.set(saved);
       }
       if (accepted) {
-        // S = WẐ recomputed, not the line-search sum S + t·dS: every iterate (and the returned
-        // point, its loss derivatives and factor) is a function of (Ẑ, W) alone, so a caller can
-        // rebuild a solution bit for bit from a saved W
         W.set(Wt);
-        K.dgemm("N", "N", q, n, m1, 1, W, q, Zhat, m1, 0, S, q);
+        [S, St] = [St, S];
         f = ft;
+        lp = lpt;
         break;
       }
       t *= 0.5;
@@ -302,7 +306,6 @@ export function solveInnerCEHat(
       break;
     }
     iterations++;
-    lp = lossPoint(kind, S, C, q, n);
     gn = gradient(lp, W);
   }
   f = lp.value + 0.5 * alphaW * dot(W, W);

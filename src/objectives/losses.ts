@@ -138,18 +138,23 @@ function evalLoss(
       }
       continue;
     }
+    // one exp per entry (Math.exp is ~18 ns): e_a kept in P until the sum is known
     let se = 0;
-    for (let a = 0; a < q; a++) se += Math.exp(S[o + a] - mx);
     let cs = 0;
     let csum = 0;
     for (let a = 0; a < q; a++) {
-      cs += C[o + a] * (S[o + a] - mx);
-      csum += C[o + a];
+      const sa = S[o + a] - mx;
+      const e = Math.exp(sa);
+      if (P !== null) P[o + a] = e;
+      se += e;
+      const c = C[o + a];
+      cs += c * sa;
+      csum += c;
     }
     total += Math.log(se) - cs + mx * (1 - csum);
     if (P !== null) {
       for (let a = 0; a < q; a++) {
-        const p = Math.exp(S[o + a] - mx) / se;
+        const p = P[o + a] / se;
         P[o + a] = p;
         grad[o + a] = p - C[o + a];
       }
