@@ -17,7 +17,13 @@
  */
 import { writeFileSync } from "node:fs";
 import { kernels } from "../src/kernels/index.js";
-import { compareOptimizers, formatFigures, type MethodFigures } from "../src/training/compare.js";
+import {
+  compareOptimizers,
+  formatFigures,
+  gnvproOptimizer,
+  type GnvproVariant,
+  type MethodFigures,
+} from "../src/training/compare.js";
 import { teacherProblem, TEACHER_FULL } from "../src/training/teacher.js";
 import {
   GNVPRO_DEFAULTS,
@@ -45,9 +51,9 @@ const methods = (arg("methods") ?? "gnvpro,lbfgs-varpro,gn,adam").split(",") as 
   "gnvpro" | "lbfgs-varpro" | "gn" | "adam"
 )[];
 const variantsArg = arg("variants");
-const variants: Record<string, TrustRegionUserOptions> = variantsArg
+const variants: Record<string, GnvproVariant> = variantsArg
   ? Object.fromEntries(
-      Object.entries(JSON.parse(variantsArg) as Record<string, TrustRegionUserOptions>).map(([k, v]) => [
+      Object.entries(JSON.parse(variantsArg) as Record<string, GnvproVariant>).map(([k, v]) => [
         k,
         { ...GNVPRO_DEFAULTS, ...v },
       ]),
@@ -104,7 +110,7 @@ if (problem === "circle") {
         () => {
           const obj = objective();
           return trainSync({
-            optimizer: new TrustRegion(v),
+            optimizer: gnvproOptimizer(v),
             objective: obj,
             x0: theta0,
             budget,

@@ -13,6 +13,9 @@ import { Adam } from "../optimizers/adam.js";
 import { Lbfgs } from "../optimizers/lbfgs.js";
 import { tuneLearningRate } from "../optimizers/lr-tuning.js";
 import { TrustRegion, type TrustRegionUserOptions } from "../optimizers/trust-region.js";
+import { Hybrid, type HybridOptions } from "../optimizers/hybrid.js";
+import type { GNObjective } from "../objectives/types.js";
+import type { BaseState, Optimizer } from "../optimizers/types.js";
 import type { HistoryRow } from "./history.js";
 import { affineOutputs } from "./teacher.js";
 import { SubsampledVarPro } from "./subsampled-varpro.js";
@@ -22,6 +25,21 @@ export interface RegressionData {
   Y: Float64Array;
   C: Float64Array;
   n: number;
+}
+
+/**
+ * A GNvpro variant: trust-region options, optionally run as the L-BFGS → trust-region hybrid
+ * (optimizers/hybrid.ts) with the given switch settings.
+ */
+export type GnvproVariant = TrustRegionUserOptions & {
+  hybrid?: Partial<Omit<HybridOptions, "trustRegion">>;
+};
+
+/** The optimizer of a GNvpro variant. */
+export function gnvproOptimizer(v: GnvproVariant): Optimizer<GNObjective, BaseState> {
+  const { hybrid, ...tr } = v;
+  const opt = hybrid ? new Hybrid({ ...hybrid, trustRegion: tr }) : new TrustRegion(tr);
+  return opt as unknown as Optimizer<GNObjective, BaseState>;
 }
 
 export interface CompareOptions {
@@ -34,7 +52,7 @@ export interface CompareOptions {
   budget: number;
   targets: readonly number[];
   /** GNvpro variants by name (default: { gnvpro: {} }) */
-  gnvpro?: Record<string, TrustRegionUserOptions>;
+  gnvpro?: Record<string, GnvproVariant>;
   /** GN (joint) trust-region options (default: those of the first GNvpro variant) */
   gn?: TrustRegionUserOptions;
   methods?: readonly ("gnvpro" | "lbfgs-varpro" | "gn" | "adam")[];
@@ -152,7 +170,7 @@ export async function compareOptimizers(o: CompareOptions): Promise<MethodFigure
         alphaTheta: o.alphaTheta,
       });
       const r = trainSync({
-        optimizer: new TrustRegion(trOpts),
+        optimizer: gnvproOptimizer(trOpts),
         objective: obj,
         x0: o.theta0,
         budget: o.budget,
@@ -175,7 +193,7 @@ export async function compareOptimizers(o: CompareOptions): Promise<MethodFigure
   }
   if (methods.includes("gn")) {
     const obj = joint();
-    const gnOpts = o.gn ?? Object.values(variants)[0] ?? {};
+    const { hybrid: _h, ...gnOpts }: GnvproVariant = o.gn ?? Object.values(variants)[0] ?? {};
     const r = trainSync({
       optimizer: new TrustRegion(gnOpts),
       objective: obj,
