@@ -25,12 +25,7 @@ import {
   type MethodFigures,
 } from "../src/training/compare.js";
 import { teacherProblem, TEACHER_FULL } from "../src/training/teacher.js";
-import {
-  GNVPRO_DEFAULTS,
-  REFERENCE_KRYLOV,
-  TrustRegion,
-  type TrustRegionUserOptions,
-} from "../src/optimizers/trust-region.js";
+import { GNVPRO_DEFAULTS, REFERENCE_KRYLOV } from "../src/optimizers/trust-region.js";
 import { Lbfgs } from "../src/optimizers/lbfgs.js";
 import { SubsampledVarPro } from "../src/training/subsampled-varpro.js";
 import { accuracy } from "../src/objectives/metrics.js";
