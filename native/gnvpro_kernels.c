@@ -311,12 +311,12 @@ static napi_value Dgbtrs(napi_env env, napi_callback_info info) {
  *   |x| ≥ 1:  tanh = 1 − q, q = 2e/(1 + e), e = exp(−2a), a = min(|x|, 350); D = q(2 − q), which
  *             keeps D's relative accuracy where tanh rounds to ±1.
  * exp: −2a = k·ln2 + r, |r| ≤ ln2/2, k rounded by adding 1.5·2⁵² (the integer lands in the low
- * mantissa bits), ln2 split as fdlibm's ln2_hi (32 bits, so k·ln2_hi is exact) + ln2_lo; e^r by its
- * degree-13 Taylor polynomial (truncation below 5e-18); 2^k written into the exponent field with
- * integer operations (no table). The sign of x is put back at the end: ±0 keep their sign, and
- * NaN propagates (the clamp returns its NaN operand, every later step keeps it).
- * Measured within 1 ulp of the correctly rounded tanh (test/kernels/tanh.test.ts checks ≤ 2 ulp
- * against Math.tanh on both paths).
+ * mantissa bits), ln2 split as fdlibm's ln2_hi (32 bits, so k·ln2_hi is exact) + ln2_lo; e^r by a
+ * degree-11 polynomial (error 3.2e-18); 2^k written into the exponent field with integer
+ * operations (no table). The sign of x is put back at the end: ±0 keep their sign, and NaN
+ * propagates (the clamp returns its NaN operand, every later step keeps it).
+ * Measured: at most 1.14 ulp from the exact tanh (40 000 points against 40-digit mpmath), within
+ * 2 ulp of Math.tanh (test/kernels/tanh.test.ts, both paths; V8's Math.tanh is itself up to 2 ulp off).
  * Two paths: AVX2 + FMA (4 doubles per step, chosen at run time with __builtin_cpu_supports) and a
  * portable scalar one (plain C the compiler may vectorise; no FMA contraction, so its results may
  * differ from the AVX2 path's in the last bit).
@@ -343,36 +343,39 @@ static napi_value Dgbtrs(napi_env env, napi_callback_info info) {
 #define T_MAGIC 6755399441055744.0 /* 1.5·2⁵² */
 #define T_LN2HI 6.93147180369123816490e-01
 #define T_LN2LO 1.90821492927058770002e-10
-#define TE2 (1.0 / 2)
-#define TE3 (1.0 / 6)
-#define TE4 (1.0 / 24)
-#define TE5 (1.0 / 120)
-#define TE6 (1.0 / 720)
-#define TE7 (1.0 / 5040)
-#define TE8 (1.0 / 40320)
-#define TE9 (1.0 / 362880)
-#define TE10 (1.0 / 3628800)
-#define TE11 (1.0 / 39916800)
-#define TE12 (1.0 / 479001600)
-#define TE13 (1.0 / 6227020800.0)
+/* e^r ≈ Σ EMi rⁱ on |r| ≤ ln2/2: degree-11 Chebyshev interpolant (50-digit arithmetic), error 3.2e-18 */
+#define EM0 1.0
+#define EM1 1.0
+#define EM2 0.5000000000000019
+#define EM3 0.1666666666666668
+#define EM4 0.0416666666664881
+#define EM5 0.008333333333319601
+#define EM6 0.0013888888952314775
+#define EM7 0.00019841269890047113
+#define EM8 2.4801485482328494e-05
+#define EM9 2.755724091857897e-06
+#define EM10 2.763263963904103e-07
+#define EM11 2.5110037605963777e-08
 
 #define TANH_PATH_SCALAR 1
 #define TANH_PATH_AVX2 2
 
 static inline double tanh_scalar(double x, double *d) {
   double ax = fabs(x);
-  double u = ax * ax, u2 = u * u, u4 = u2 * u2, u8 = u4 * u4;
-  double p = ((TP0 + TP1 * u) + (TP2 + TP3 * u) * u2) + ((TP4 + TP5 * u) + (TP6 + TP7 * u) * u2) * u4 +
-             (((TP8 + TP9 * u) + (TP10 + TP11 * u) * u2) + ((TP12 + TP13 * u) + (TP14 + TP15 * u) * u2) * u4) * u8;
-  double small = ax + (ax * u) * p;
+  /* |x| < 1: P(u) as even + u·odd parts, each by Horner in u² */
+  double u = ax * ax, u2 = u * u;
+  double pe = ((((((TP14 * u2 + TP12) * u2 + TP10) * u2 + TP8) * u2 + TP6) * u2 + TP4) * u2 + TP2) * u2 + TP0;
+  double po = ((((((TP15 * u2 + TP13) * u2 + TP11) * u2 + TP9) * u2 + TP7) * u2 + TP5) * u2 + TP3) * u2 + TP1;
+  double small = ax + (ax * u) * (po * u + pe);
+  /* |x| ≥ 1 */
   double a = ax > TANH_CLAMP ? TANH_CLAMP : ax; /* NaN stays NaN */
-  double y = -2.0 * a;
-  double t = y * T_LOG2E + T_MAGIC;
+  double t = a * (-2.0 * T_LOG2E) + T_MAGIC;
   double k = t - T_MAGIC;
-  double r = (y - k * T_LN2HI) - k * T_LN2LO;
-  double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-  double e = ((1.0 + r) + (TE2 + TE3 * r) * r2) + ((TE4 + TE5 * r) + (TE6 + TE7 * r) * r2) * r4 +
-             (((TE8 + TE9 * r) + (TE10 + TE11 * r) * r2) + (TE12 + TE13 * r) * r4) * r8;
+  double r = (-(a + a) - k * T_LN2HI) - k * T_LN2LO;
+  double r2 = r * r;
+  double ee = ((((EM10 * r2 + EM8) * r2 + EM6) * r2 + EM4) * r2 + EM2) * r2 + EM0;
+  double eo = ((((EM11 * r2 + EM9) * r2 + EM7) * r2 + EM5) * r2 + EM3) * r2 + EM1;
+  double e = eo * r + ee;
   uint64_t tb, sb;
   double s;
   memcpy(&tb, &t, sizeof tb);
@@ -414,34 +417,40 @@ __attribute__((target("avx2,fma"))) static inline __m256d tanh_avx2(__m256d x, _
   const __m256d sgn = TV(-0.0), one = TV(1.0), two = TV(2.0);
   __m256d sx = _mm256_and_pd(sgn, x);
   __m256d ax = _mm256_andnot_pd(sgn, x);
-  /* |x| < 1 */
-  __m256d u = _mm256_mul_pd(ax, ax), u2 = _mm256_mul_pd(u, u), u4 = _mm256_mul_pd(u2, u2);
-  __m256d u8 = _mm256_mul_pd(u4, u4);
-  __m256d p01 = _mm256_fmadd_pd(TV(TP1), u, TV(TP0)), p23 = _mm256_fmadd_pd(TV(TP3), u, TV(TP2));
-  __m256d p45 = _mm256_fmadd_pd(TV(TP5), u, TV(TP4)), p67 = _mm256_fmadd_pd(TV(TP7), u, TV(TP6));
-  __m256d p89 = _mm256_fmadd_pd(TV(TP9), u, TV(TP8)), pab = _mm256_fmadd_pd(TV(TP11), u, TV(TP10));
-  __m256d pcd = _mm256_fmadd_pd(TV(TP13), u, TV(TP12)), pef = _mm256_fmadd_pd(TV(TP15), u, TV(TP14));
-  __m256d q0 = _mm256_fmadd_pd(p23, u2, p01), q1 = _mm256_fmadd_pd(p67, u2, p45);
-  __m256d q2 = _mm256_fmadd_pd(pab, u2, p89), q3 = _mm256_fmadd_pd(pef, u2, pcd);
-  __m256d p = _mm256_fmadd_pd(_mm256_fmadd_pd(q3, u4, q2), u8, _mm256_fmadd_pd(q1, u4, q0));
-  __m256d small = _mm256_fmadd_pd(_mm256_mul_pd(ax, u), p, ax);
+  /* |x| < 1: P(u) as even + u·odd parts, each by Horner in u² (fewer operations than Estrin) */
+  __m256d u = _mm256_mul_pd(ax, ax), u2 = _mm256_mul_pd(u, u);
+  __m256d pe = _mm256_fmadd_pd(TV(TP14), u2, TV(TP12)), po = _mm256_fmadd_pd(TV(TP15), u2, TV(TP13));
+  pe = _mm256_fmadd_pd(pe, u2, TV(TP10));
+  po = _mm256_fmadd_pd(po, u2, TV(TP11));
+  pe = _mm256_fmadd_pd(pe, u2, TV(TP8));
+  po = _mm256_fmadd_pd(po, u2, TV(TP9));
+  pe = _mm256_fmadd_pd(pe, u2, TV(TP6));
+  po = _mm256_fmadd_pd(po, u2, TV(TP7));
+  pe = _mm256_fmadd_pd(pe, u2, TV(TP4));
+  po = _mm256_fmadd_pd(po, u2, TV(TP5));
+  pe = _mm256_fmadd_pd(pe, u2, TV(TP2));
+  po = _mm256_fmadd_pd(po, u2, TV(TP3));
+  pe = _mm256_fmadd_pd(pe, u2, TV(TP0));
+  po = _mm256_fmadd_pd(po, u2, TV(TP1));
+  __m256d small = _mm256_fmadd_pd(_mm256_mul_pd(ax, u), _mm256_fmadd_pd(po, u, pe), ax);
   __m256d dsmall = _mm256_fnmadd_pd(small, small, one);
-  /* |x| ≥ 1 */
+  /* |x| ≥ 1: r = −2a − k·ln2 = −(k·ln2_hi) − 2a − k·ln2_lo */
   __m256d a = _mm256_min_pd(TV(TANH_CLAMP), ax); /* min returns its second operand (NaN) on NaN */
   __m256d t = _mm256_fmadd_pd(a, TV(-2.0 * T_LOG2E), TV(T_MAGIC));
-  __m256d y = _mm256_mul_pd(TV(-2.0), a);
   __m256d k = _mm256_sub_pd(t, TV(T_MAGIC));
-  __m256d r = _mm256_fnmadd_pd(k, TV(T_LN2LO), _mm256_fnmadd_pd(k, TV(T_LN2HI), y));
+  __m256d r = _mm256_fnmadd_pd(k, TV(T_LN2LO), _mm256_fnmsub_pd(k, TV(T_LN2HI), _mm256_add_pd(a, a)));
   __m256i sb = _mm256_slli_epi64(_mm256_add_epi64(_mm256_castpd_si256(t), _mm256_set1_epi64x(1023)), 52);
-  __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
-  __m256d e01 = _mm256_add_pd(one, r), e23 = _mm256_fmadd_pd(TV(TE3), r, TV(TE2));
-  __m256d e45 = _mm256_fmadd_pd(TV(TE5), r, TV(TE4)), e67 = _mm256_fmadd_pd(TV(TE7), r, TV(TE6));
-  __m256d e89 = _mm256_fmadd_pd(TV(TE9), r, TV(TE8)), eab = _mm256_fmadd_pd(TV(TE11), r, TV(TE10));
-  __m256d ecd = _mm256_fmadd_pd(TV(TE13), r, TV(TE12));
-  __m256d f0 = _mm256_fmadd_pd(e23, r2, e01), f1 = _mm256_fmadd_pd(e67, r2, e45);
-  __m256d f2 = _mm256_fmadd_pd(eab, r2, e89);
-  __m256d g0 = _mm256_fmadd_pd(f1, r4, f0), g1 = _mm256_fmadd_pd(ecd, r4, f2);
-  __m256d e = _mm256_mul_pd(_mm256_fmadd_pd(g1, r8, g0), _mm256_castsi256_pd(sb));
+  __m256d r2 = _mm256_mul_pd(r, r);
+  __m256d ee = _mm256_fmadd_pd(TV(EM10), r2, TV(EM8)), eo = _mm256_fmadd_pd(TV(EM11), r2, TV(EM9));
+  ee = _mm256_fmadd_pd(ee, r2, TV(EM6));
+  eo = _mm256_fmadd_pd(eo, r2, TV(EM7));
+  ee = _mm256_fmadd_pd(ee, r2, TV(EM4));
+  eo = _mm256_fmadd_pd(eo, r2, TV(EM5));
+  ee = _mm256_fmadd_pd(ee, r2, TV(EM2));
+  eo = _mm256_fmadd_pd(eo, r2, TV(EM3));
+  ee = _mm256_fmadd_pd(ee, r2, TV(EM0));
+  eo = _mm256_fmadd_pd(eo, r2, TV(EM1));
+  __m256d e = _mm256_mul_pd(_mm256_fmadd_pd(eo, r, ee), _mm256_castsi256_pd(sb));
   __m256d q = _mm256_div_pd(_mm256_add_pd(e, e), _mm256_add_pd(one, e));
   __m256d isSmall = _mm256_cmp_pd(ax, one, _CMP_LT_OQ);
   __m256d th = _mm256_blendv_pd(_mm256_sub_pd(one, q), small, isSmall);
