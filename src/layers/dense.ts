@@ -2,9 +2,11 @@
  * Dense layer: Z = σ(K·Y + b1ᵀ) with K nOut×nIn, b nOut; σ = identity gives the affine layer K·y + b,
  * any other activation the "single layer". θ = [vec(K) (column-major); b].
  *
- *   forward  Z = σ(KY + b1ᵀ), keeps D = σ'(KY + b1ᵀ)
+ *   forward  Z = σ(KY + b1ᵀ), keeps D = σ'(KY + b1ᵀ) — for tanh D = 1 − Z² is not stored but
+ *            recomputed from Z in the derivative sweeps (one multiply, against writing and reading
+ *            an array as large as Z); for the identity D = 1
  *   JVP      dZ = D ⊙ (dK·Y + K·dY + db1ᵀ)
- *   VJP      G = D ⊙ U;  dK = G·Yᵀ,  db = G·1,  dY = Kᵀ·G
+ *   VJP      G = D ⊙ U;  dK = G·Yᵀ,  db = G·1 (a GEMV),  dY = Kᵀ·G
  *
  * All three sweep the samples in column blocks of about `blockEntries` matrix entries (columns ×
  * the larger of nIn and nOut), which bounds the VJP's work buffer for any n. The default is large (2²⁰,
@@ -14,17 +16,10 @@
 
 import { kernels } from "../kernels/index.js";
 import type { Rng } from "../util/rng.js";
-import {
-  type ActivationName,
-  addBiasTimesDeriv,
-  applyActivation,
-  checkActivation,
-  rowSums,
-  timesDerivRowSums,
-} from "./activations.js";
+import { type ActivationName, applyActivation, checkActivation } from "./activations.js";
 import { initForActivation } from "./init.js";
 import type { Layer, LayerSpec, LayerState } from "./types.js";
-import { checkForwardArgs, checkJvpArgs, checkPositiveInt, checkVjpArgs } from "./util.js";
+import { Scratch, checkForwardArgs, checkJvpArgs, checkPositiveInt, checkVjpArgs } from "./util.js";
 
 export interface DenseOptions {
   nIn: number;
@@ -40,14 +35,79 @@ export interface DenseOptions {
 /** Default column-block size in matrix entries. */
 export const DENSE_BLOCK_ENTRIES = 1 << 20;
 
+/** How σ' is had: 0 identity (σ' = 1), 1 tanh (1 − Z² from the output), 2 stored D. */
+type DerivKind = 0 | 1 | 2;
+
 interface DenseState extends LayerState {
   theta: Float64Array;
   Y: Float64Array;
-  /** σ' at the forward point (null for the identity). */
+  /** σ' at the forward point, when stored (DerivKind 2). */
   D: Float64Array | null;
-  /** Work buffer (one column block) for D ⊙ U in the VJP. */
-  G: Float64Array | null;
 }
+
+// ---- elementwise sweeps on one m×c column block (module functions: all-local variables) ----
+
+/** X ← (1 − Z²) ⊙ (X + db1ᵀ) (tanh; db may be null). */
+function tanhDerivBias(
+  X: Float64Array,
+  Z: Float64Array,
+  db: Float64Array | null,
+  m: number,
+  c: number,
+): void {
+  if (db === null) {
+    const len = m * c;
+    for (let q = 0; q < len; q++) {
+      const z = Z[q];
+      X[q] = (1 - z * z) * X[q];
+    }
+    return;
+  }
+  for (let j = 0, o = 0; j < c; j++, o += m)
+    for (let i = 0; i < m; i++) {
+      const q = o + i;
+      const z = Z[q];
+      X[q] = (1 - z * z) * (X[q] + db[i]);
+    }
+}
+
+/** X ← D ⊙ (X + db1ᵀ) (db may be null). */
+function derivBias(X: Float64Array, D: Float64Array, db: Float64Array | null, m: number, c: number): void {
+  if (db === null) {
+    const len = m * c;
+    for (let q = 0; q < len; q++) X[q] *= D[q];
+    return;
+  }
+  for (let j = 0, o = 0; j < c; j++, o += m)
+    for (let i = 0; i < m; i++) {
+      const q = o + i;
+      X[q] = D[q] * (X[q] + db[i]);
+    }
+}
+
+/** X ← X + db1ᵀ. */
+function addBias(X: Float64Array, db: Float64Array, m: number, c: number): void {
+  for (let j = 0, o = 0; j < c; j++, o += m) for (let i = 0; i < m; i++) X[o + i] += db[i];
+}
+
+/** G ← (1 − Z²) ⊙ U (tanh). */
+function tanhDerivTimes(U: Float64Array, Z: Float64Array, G: Float64Array): void {
+  const len = G.length;
+  for (let q = 0; q < len; q++) {
+    const z = Z[q];
+    G[q] = (1 - z * z) * U[q];
+  }
+}
+
+/** G ← D ⊙ U. */
+function derivTimes(U: Float64Array, D: Float64Array, G: Float64Array): void {
+  const len = G.length;
+  for (let q = 0; q < len; q++) G[q] = D[q] * U[q];
+}
+
+// scratch slots
+const S_G = 0; // VJP: D ⊙ U, one column block
+const S_ONES = 1; // VJP: ones (the bias gradient G·1 as a GEMV); never written but by fill(1)
 
 export class Dense implements Layer {
   readonly nIn: number;
@@ -58,6 +118,9 @@ export class Dense implements Layer {
   readonly act: ActivationName;
   readonly bias: boolean;
   private readonly blockEntries: number;
+  private readonly deriv: DerivKind;
+  /** Work buffers for temporaries of one call (types.ts, buffer contract). */
+  private readonly scratch = new Scratch();
 
   constructor(opts: DenseOptions) {
     this.nIn = checkPositiveInt(opts.nIn, "Dense: nIn");
@@ -68,6 +131,7 @@ export class Dense implements Layer {
     this.nParams = this.nIn * this.nOut + (this.bias ? this.nOut : 0);
     this.inShape = [this.nIn];
     this.outShape = [this.nOut];
+    this.deriv = this.act === "identity" ? 0 : this.act === "tanh" ? 1 : 2;
   }
 
   init(theta: Float64Array, rng: Rng): void {
@@ -93,42 +157,66 @@ export class Dense implements Layer {
     const m = this.nOut;
     const nIn = this.nIn;
     const out = new Float64Array(m * n);
-    const D = this.act === "identity" ? null : new Float64Array(m * n);
+    const D = this.deriv === 2 ? new Float64Array(m * n) : null;
     const k = kernels();
     const nb = this.blockCols(n);
     for (let j0 = 0; j0 < n; j0 += nb) {
       const c = Math.min(nb, n - j0);
-      const outB = out.subarray(j0 * m, (j0 + c) * m);
-      k.dgemm("N", "N", m, c, nIn, 1, K, m, Y.subarray(j0 * nIn), nIn, 0, outB, m);
-      applyActivation(this.act, outB, b, m, c, D === null ? null : D.subarray(j0 * m, (j0 + c) * m));
+      const one = c === n;
+      const outB = one ? out : out.subarray(j0 * m, (j0 + c) * m);
+      k.dgemm("N", "N", m, c, nIn, 1, K, m, one ? Y : Y.subarray(j0 * nIn), nIn, 0, outB, m);
+      applyActivation(
+        this.act,
+        outB,
+        b,
+        m,
+        c,
+        D === null ? null : one ? D : D.subarray(j0 * m, (j0 + c) * m),
+      );
     }
-    return { out, n, theta, Y, D, G: null };
+    return { out, n, theta, Y, D };
   }
 
   jvp(state: LayerState, dTheta: Float64Array | null, dY: Float64Array | null): Float64Array {
+    const out = new Float64Array(this.nOut * state.n);
+    this.jvpInto(state, dTheta, dY, out);
+    return out;
+  }
+
+  /** The JVP written into `out` (nOut × n, must not alias dY). */
+  jvpInto(state: LayerState, dTheta: Float64Array | null, dY: Float64Array | null, out: Float64Array): void {
     const s = state as DenseState;
     const n = s.n;
     checkJvpArgs("Dense", this.nParams, this.nIn, n, dTheta, dY);
     const m = this.nOut;
     const nIn = this.nIn;
-    const out = new Float64Array(m * n);
-    if (dTheta === null && dY === null) return out;
+    if (out.length !== m * n)
+      throw new Error(`Dense.jvpInto: out has length ${out.length}, expected nOut×n = ${m * n}`);
+    if (dTheta === null && dY === null) {
+      out.fill(0);
+      return;
+    }
     const k = kernels();
     const [K] = this.views(s.theta);
     const [dK, db] = dTheta === null ? [null, null] : this.views(dTheta);
     const nb = this.blockCols(n);
     for (let j0 = 0; j0 < n; j0 += nb) {
       const c = Math.min(nb, n - j0);
-      const outB = out.subarray(j0 * m, (j0 + c) * m);
+      const one = c === n;
+      const lo = j0 * m;
+      const hi = (j0 + c) * m;
+      const outB = one ? out : out.subarray(lo, hi);
       let beta: 0 | 1 = 0;
       if (dK !== null) {
-        k.dgemm("N", "N", m, c, nIn, 1, dK, m, s.Y.subarray(j0 * nIn), nIn, 0, outB, m);
+        k.dgemm("N", "N", m, c, nIn, 1, dK, m, one ? s.Y : s.Y.subarray(j0 * nIn), nIn, 0, outB, m);
         beta = 1;
       }
-      if (dY !== null) k.dgemm("N", "N", m, c, nIn, 1, K, m, dY.subarray(j0 * nIn), nIn, beta, outB, m);
-      addBiasTimesDeriv(outB, db, s.D === null ? null : s.D.subarray(j0 * m, (j0 + c) * m), m, c);
+      if (dY !== null)
+        k.dgemm("N", "N", m, c, nIn, 1, K, m, one ? dY : dY.subarray(j0 * nIn), nIn, beta, outB, m);
+      if (this.deriv === 1) tanhDerivBias(outB, one ? s.out : s.out.subarray(lo, hi), db, m, c);
+      else if (this.deriv === 2 && s.D !== null) derivBias(outB, one ? s.D : s.D.subarray(lo, hi), db, m, c);
+      else if (db !== null) addBias(outB, db, m, c);
     }
-    return out;
   }
 
   vjp(
@@ -137,32 +225,61 @@ export class Dense implements Layer {
     gTheta: Float64Array | null,
     wantInput: boolean,
   ): Float64Array | null {
+    const out = wantInput ? new Float64Array(this.nIn * state.n) : null;
+    this.vjpInto(state, U, gTheta, out);
+    return out;
+  }
+
+  /** The VJP with J_YᵀU written into `out` (nIn × n, must not alias U) when out is not null. */
+  vjpInto(state: LayerState, U: Float64Array, gTheta: Float64Array | null, out: Float64Array | null): void {
     const s = state as DenseState;
     const n = s.n;
     checkVjpArgs("Dense", this.nParams, this.nOut, n, U, gTheta);
     const m = this.nOut;
     const nIn = this.nIn;
+    if (out !== null && out.length !== nIn * n)
+      throw new Error(`Dense.vjpInto: out has length ${out.length}, expected nIn×n = ${nIn * n}`);
+    if (gTheta === null && out === null) return;
     const k = kernels();
     const [K] = this.views(s.theta);
     const [gK, gb] = gTheta === null ? [null, null] : this.views(gTheta);
-    if (gb !== null) gb.fill(0);
-    const dY = wantInput ? new Float64Array(nIn * n) : null;
-    if (gK === null && dY === null) return null;
     const nb = this.blockCols(n);
-    if (s.D !== null && (s.G === null || s.G.length < m * nb)) s.G = new Float64Array(m * nb);
+    const Gfull = this.deriv === 0 ? null : this.scratch.get(S_G, m * nb);
+    const ones = gb === null ? null : this.scratch.get(S_ONES, nb);
+    if (ones !== null && (ones[0] !== 1 || ones[nb - 1] !== 1)) ones.fill(1);
     for (let j0 = 0; j0 < n; j0 += nb) {
       const c = Math.min(nb, n - j0);
-      const Ub = U.subarray(j0 * m, (j0 + c) * m);
+      const one = c === n;
+      const lo = j0 * m;
+      const hi = (j0 + c) * m;
+      const Ub = one ? U : U.subarray(lo, hi);
       let Gb = Ub;
-      if (s.D !== null && s.G !== null) {
-        Gb = s.G.subarray(0, m * c);
-        timesDerivRowSums(Ub, s.D.subarray(j0 * m, (j0 + c) * m), m, c, Gb, gb);
-      } else if (gb !== null) rowSums(Ub, m, c, gb, 1);
+      if (Gfull !== null) {
+        Gb = c === nb ? Gfull : Gfull.subarray(0, m * c);
+        if (this.deriv === 1) tanhDerivTimes(Ub, one ? s.out : s.out.subarray(lo, hi), Gb);
+        else if (s.D !== null) derivTimes(Ub, one ? s.D : s.D.subarray(lo, hi), Gb);
+      }
+      const beta = j0 === 0 ? 0 : 1;
       if (gK !== null)
-        k.dgemm("N", "T", m, nIn, c, 1, Gb, m, s.Y.subarray(j0 * nIn), nIn, j0 === 0 ? 0 : 1, gK, m);
-      if (dY !== null) k.dgemm("T", "N", nIn, c, m, 1, K, m, Gb, m, 0, dY.subarray(j0 * nIn), nIn);
+        k.dgemm("N", "T", m, nIn, c, 1, Gb, m, one ? s.Y : s.Y.subarray(j0 * nIn), nIn, beta, gK, m);
+      if (gb !== null && ones !== null) k.dgemm("N", "N", m, 1, c, 1, Gb, m, ones, c, beta, gb, m);
+      if (out !== null)
+        k.dgemm(
+          "T",
+          "N",
+          nIn,
+          c,
+          m,
+          1,
+          K,
+          m,
+          Gb,
+          m,
+          0,
+          one ? out : out.subarray(j0 * nIn, (j0 + c) * nIn),
+          nIn,
+        );
     }
-    return dY;
   }
 
   toJSON(): LayerSpec {

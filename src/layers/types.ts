@@ -7,6 +7,22 @@
  *
  * Parameters: one contiguous Float64Array θ per element; composite elements hand views
  * (`subarray`) of their θ to their children, so a network has one parameter vector.
+ *
+ * Buffer contract (what may be reused, what stays valid):
+ *  - A state returned by forward() is the caller's: it stays valid, unchanged, while any other calls
+ *    (forward at other points, jvp, vjp) happen on the same element, for as long as the caller holds
+ *    it (an optimizer keeps its current point's state while it evaluates a trial point). Everything a
+ *    state refers to is allocated by that forward() call (the one exception: read-only constants).
+ *    The state reads `out` in its derivatives (e.g. tanh's σ' = 1 − out²): callers must not mutate
+ *    `out`, θ or Y while they use the state.
+ *  - Arrays returned by jvp() and vjp() are fresh and belong to the caller; no later call touches
+ *    them. gTheta is the caller's array, written by vjp.
+ *  - jvpInto/vjpInto (optional) write into a caller-provided array instead and allocate nothing of
+ *    their size; composites (Sequential) use them to pass values between children in their own work
+ *    buffers.
+ *  - Elements keep per-instance work buffers (util.ts `Scratch`) for temporaries that never escape a
+ *    call: a call's results never alias them. An element instance is therefore not re-entrant (no
+ *    call from inside its own call), which JavaScript's single thread gives for free.
  */
 import type { Rng } from "../util/rng.js";
 
@@ -65,6 +81,18 @@ export interface Layer {
     gTheta: Float64Array | null,
     wantInput: boolean,
   ): Float64Array | null;
+
+  /**
+   * Optional: the JVP written into `out` (nOut × n; must not alias dY or the state's arrays). Same
+   * result as jvp, without allocating it.
+   */
+  jvpInto?(state: LayerState, dTheta: Float64Array | null, dY: Float64Array | null, out: Float64Array): void;
+
+  /**
+   * Optional: as vjp, with J_YᵀU written into `out` (nIn × n; must not alias U) when out is not null
+   * (null: the input adjoint is not wanted).
+   */
+  vjpInto?(state: LayerState, U: Float64Array, gTheta: Float64Array | null, out: Float64Array | null): void;
 
   /**
    * Optional: the regularisation operator L of GNVPRO.md §1 on this element's θ (cols = nParams):

@@ -81,4 +81,10 @@ export class Scratch {
     this.views[slot] = view;
     return view;
   }
+
+  /** Whether x is (a view of) one of the buffers. */
+  owns(x: Float64Array): boolean {
+    for (const b of this.bufs) if (b !== null && x.buffer === b.buffer) return true;
+    return false;
+  }
 }
