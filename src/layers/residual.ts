@@ -8,16 +8,10 @@
  */
 import { kernels } from "../kernels/index.js";
 import type { Rng } from "../util/rng.js";
-import {
-  type ActivationName,
-  addBiasTimesDeriv,
-  applyActivation,
-  checkActivation,
-  rowSums,
-} from "./activations.js";
+import { type ActivationName, applyActivation, checkActivation } from "./activations.js";
 import { initForActivation } from "./init.js";
 import type { Layer, LayerSpec, LayerState } from "./types.js";
-import { checkForwardArgs, checkJvpArgs, checkPositiveInt, checkVjpArgs } from "./util.js";
+import { Scratch, checkForwardArgs, checkJvpArgs, checkPositiveInt, checkVjpArgs } from "./util.js";
 
 export interface ResidualOptions {
   width: number;
@@ -26,6 +20,45 @@ export interface ResidualOptions {
   T?: number;
   act?: ActivationName;
 }
+
+/** Y ← Y + h · D ⊙ (Z + db1ᵀ) (db may be null; D null means σ' = 1). */
+function eulerJvpUpdate(
+  Y: Float64Array,
+  Z: Float64Array,
+  D: Float64Array | null,
+  db: Float64Array | null,
+  h: number,
+  w: number,
+  n: number,
+): void {
+  if (D !== null && db !== null) {
+    for (let j = 0, o = 0; j < n; j++, o += w)
+      for (let i = 0; i < w; i++) {
+        const q = o + i;
+        Y[q] += h * (D[q] * (Z[q] + db[i]));
+      }
+  } else if (D !== null) {
+    const len = w * n;
+    for (let q = 0; q < len; q++) Y[q] += h * (D[q] * Z[q]);
+  } else if (db !== null) {
+    for (let j = 0, o = 0; j < n; j++, o += w) for (let i = 0; i < w; i++) Y[o + i] += h * (Z[o + i] + db[i]);
+  } else {
+    const len = w * n;
+    for (let q = 0; q < len; q++) Y[q] += h * Z[q];
+  }
+}
+
+/** G ← h · D ⊙ λ (D null means σ' = 1). */
+function eulerVjpStage(G: Float64Array, lam: Float64Array, D: Float64Array | null, h: number): void {
+  const len = G.length;
+  if (D === null) for (let q = 0; q < len; q++) G[q] = h * lam[q];
+  else for (let q = 0; q < len; q++) G[q] = h * (D[q] * lam[q]);
+}
+
+// scratch slots
+const S_Z = 0; // JVP: dK·Y + K·dY; VJP: G
+const S_LAM = 1; // VJP: λ when the input adjoint is not wanted
+const S_ONES = 2; // VJP: ones (the bias gradient as a GEMV); never written but by fill(1)
 
 interface ResState extends LayerState {
   theta: Float64Array;
@@ -46,6 +79,8 @@ export class ResidualEuler implements Layer {
   readonly act: ActivationName;
   readonly h: number;
   private readonly pStep: number;
+  /** Work buffers for temporaries of one call (types.ts, buffer contract). */
+  private readonly scratch = new Scratch();
 
   constructor(opts: ResidualOptions) {
     this.width = checkPositiveInt(opts.width, "ResidualEuler: width");
@@ -93,13 +128,24 @@ export class ResidualEuler implements Layer {
   }
 
   jvp(state: LayerState, dTheta: Float64Array | null, dY: Float64Array | null): Float64Array {
+    const out = new Float64Array(this.nOut * state.n);
+    this.jvpInto(state, dTheta, dY, out);
+    return out;
+  }
+
+  /** The JVP written into `out` (nOut × n, must not alias dY): dY_{j+1} accumulated in place. */
+  jvpInto(state: LayerState, dTheta: Float64Array | null, dY: Float64Array | null, out: Float64Array): void {
     const s = state as ResState;
     const n = s.n;
     checkJvpArgs("ResidualEuler", this.nParams, this.nIn, n, dTheta, dY);
     const w = this.width;
+    if (out.length !== w * n)
+      throw new Error(`ResidualEuler.jvpInto: out has length ${out.length}, expected nOut×n = ${w * n}`);
     const k = kernels();
-    const cur = dY === null ? new Float64Array(w * n) : Float64Array.from(dY);
-    const Z = new Float64Array(w * n);
+    if (dY === null) out.fill(0);
+    else out.set(dY);
+    if (dTheta === null && dY === null) return;
+    const Z = this.scratch.get(S_Z, w * n);
     for (let j = 0; j < this.nSteps; j++) {
       const o = j * this.pStep;
       let beta: 0 | 1 = 0;
@@ -108,12 +154,11 @@ export class ResidualEuler implements Layer {
         beta = 1;
       }
       if (dY !== null || j > 0)
-        k.dgemm("N", "N", w, n, w, 1, s.theta.subarray(o, o + w * w), w, cur, w, beta, Z, w);
+        k.dgemm("N", "N", w, n, w, 1, s.theta.subarray(o, o + w * w), w, out, w, beta, Z, w);
       else if (beta === 0) Z.fill(0);
-      addBiasTimesDeriv(Z, dTheta === null ? null : dTheta.subarray(o + w * w, o + this.pStep), s.D[j], w, n);
-      for (let i = 0; i < Z.length; i++) cur[i] += this.h * Z[i];
+      const db = dTheta === null ? null : dTheta.subarray(o + w * w, o + this.pStep);
+      eulerJvpUpdate(out, Z, s.D[j], db, this.h, w, n);
     }
-    return cur;
   }
 
   vjp(
@@ -122,26 +167,36 @@ export class ResidualEuler implements Layer {
     gTheta: Float64Array | null,
     wantInput: boolean,
   ): Float64Array | null {
+    const out = wantInput ? new Float64Array(this.nIn * state.n) : null;
+    this.vjpInto(state, U, gTheta, out);
+    return out;
+  }
+
+  /** The VJP with J_YᵀU written into `out` (nIn × n, must not alias U) when out is not null. */
+  vjpInto(state: LayerState, U: Float64Array, gTheta: Float64Array | null, out: Float64Array | null): void {
     const s = state as ResState;
     const n = s.n;
     checkVjpArgs("ResidualEuler", this.nParams, this.nOut, n, U, gTheta);
-    if (gTheta === null && !wantInput) return null;
     const w = this.width;
+    if (out !== null && out.length !== w * n)
+      throw new Error(`ResidualEuler.vjpInto: out has length ${out.length}, expected nIn×n = ${w * n}`);
+    if (gTheta === null && out === null) return;
     const k = kernels();
-    const lam = Float64Array.from(U);
-    const G = new Float64Array(w * n);
+    const lam = out ?? this.scratch.get(S_LAM, w * n);
+    lam.set(U);
+    const G = this.scratch.get(S_Z, w * n);
+    const ones = gTheta === null ? null : this.scratch.get(S_ONES, n);
+    if (ones !== null && (ones[0] !== 1 || ones[n - 1] !== 1)) ones.fill(1);
     for (let j = this.nSteps - 1; j >= 0; j--) {
       const o = j * this.pStep;
-      const D = s.D[j];
-      for (let i = 0; i < G.length; i++) G[i] = this.h * (D === null ? lam[i] : D[i] * lam[i]);
-      if (gTheta !== null) {
+      eulerVjpStage(G, lam, s.D[j], this.h);
+      if (gTheta !== null && ones !== null) {
         k.dgemm("N", "T", w, w, n, 1, G, w, s.Ys[j], w, 0, gTheta.subarray(o, o + w * w), w);
-        rowSums(G, w, n, gTheta.subarray(o + w * w, o + this.pStep), 0);
+        k.dgemm("N", "N", w, 1, n, 1, G, w, ones, n, 0, gTheta.subarray(o + w * w, o + this.pStep), w);
       }
-      if (j > 0 || wantInput)
+      if (j > 0 || out !== null)
         k.dgemm("T", "N", w, n, w, 1, s.theta.subarray(o, o + w * w), w, G, w, 1, lam, w);
     }
-    return wantInput ? lam : null;
   }
 
   toJSON(): LayerSpec {
