@@ -36,14 +36,7 @@
  */
 import { kernels } from "../kernels/index.js";
 import { appendOnes, allFinite, dot, nrm2 } from "./dense.js";
-import {
-  applyLossHessian,
-  checkTargets,
-  lossPoint,
-  lossValue,
-  type LossKind,
-  type LossPoint,
-} from "./losses.js";
+import { applyLossHessian, checkTargets, lossPoint, type LossKind, type LossPoint } from "./losses.js";
 import type { InnerFactor } from "./reduced-jacobian.js";
 
 export interface InnerCEOptions {
@@ -151,9 +144,6 @@ export function solveInnerCEHat(
   const method = useCG ? "newton-cg" : "newton-cholesky";
   const K = kernels();
 
-  const fOf = (S: Float64Array, W: Float64Array): number =>
-    lossValue(kind, S, C, q, n) + 0.5 * alphaW * dot(W, W);
-
   let W = new Float64Array(N);
   let S = new Float64Array(q * n);
   if (!allFinite(Zhat)) {
@@ -175,8 +165,9 @@ export function solveInnerCEHat(
     };
   }
   // the loss and its derivatives are evaluated once per point (Math.exp dominates them)
-  let lpStart: LossPoint | null = options.W0 == null ? lossPoint(kind, S, C, q, n) : null;
-  let f = lpStart !== null ? lpStart.value : fOf(S, W);
+  // f(0): every sample's loss at s = 0 is log q (softmax) or log 2 (logistic), whatever its target
+  let f = kind === "logistic" ? Math.LN2 : Math.log(q);
+  let lpStart: LossPoint | null = null;
   let coldStart = true;
   const W0 = options.W0;
   if (W0 != null) {
@@ -203,7 +194,12 @@ export function solveInnerCEHat(
     return nrm2(g);
   };
 
-  let lp: LossPoint = lpStart ?? lossPoint(kind, S, C, q, n);
+  let lp: LossPoint;
+  if (lpStart !== null) lp = lpStart;
+  else {
+    lp = lossPoint(kind, S, C, q, n);
+    f = lp.value;
+  }
   let gn = gradient(lp, W);
   let iterations = 0;
   let stop: InnerCEStats["stop"] = "max-iterations";

@@ -178,6 +178,15 @@ export function applyLossHessian(lp: LossPoint, V: Float64Array, out: Float64Arr
     for (let k = 0; k < q * n; k++) out[k] = scale * d[k] * V[k];
     return;
   }
+  if (d === u) {
+    // softmax: 𝓗_i v = p ∘ (v − pᵀv)
+    for (let o = 0; o < q * n; o += q) {
+      let uv = 0;
+      for (let a = o; a < o + q; a++) uv += u[a] * V[a];
+      for (let a = o; a < o + q; a++) out[a] = scale * (u[a] * (V[a] - uv));
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const o = i * q;
     let uv = 0;

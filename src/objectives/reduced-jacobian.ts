@@ -108,21 +108,45 @@ export function outputsJvp(pt: JacobianPoint, dZ: Float64Array): { dW: Float64Ar
 
 /** J_Sᵀ by (3.3): the feature adjoint (m × n) of an output adjoint U (q × n) and a δW adjoint X₀ (q × (m+1)). */
 export function outputsVjp(pt: JacobianPoint, U: Float64Array | null, X0: Float64Array | null): Float64Array {
-  const { q, m, n, Zhat, W } = pt;
+  if (U !== null) checkLen(U, pt.q * pt.n, "reduced Jacobian transpose: output adjoint U");
+  return outputsVjpOwned(pt, U === null ? null : U.slice(), X0);
+}
+
+/** outputsVjp with an output adjoint U the callee may overwrite. */
+function outputsVjpOwned(pt: JacobianPoint, U: Float64Array | null, X0: Float64Array | null): Float64Array {
+  const { q, m, n, Zhat, W, loss, variant } = pt;
   const m1 = m + 1;
   const K = kernels();
   const X = new Float64Array(q * m1);
   const out = new Float64Array(m * n);
-  if (U !== null) {
-    checkLen(U, q * n, "reduced Jacobian transpose: output adjoint U");
-    K.dgemm("N", "T", q, m1, n, 1, U, q, Zhat, m1, 0, X, q);
-    K.dgemm("T", "N", m, n, q, 1, W, q, U, q, 0, out, m);
-  }
+  if (U !== null) K.dgemm("N", "T", q, m1, n, 1, U, q, Zhat, m1, 0, X, q);
   if (X0 !== null) {
     checkLen(X0, q * m1, "reduced Jacobian transpose: weight adjoint X₀");
     for (let k = 0; k < X.length; k++) X[k] += X0[k];
   }
-  addWeightVjp(pt, X, out);
+  if (variant === "none") {
+    if (U !== null) K.dgemm("T", "N", m, n, q, 1, W, q, U, q, 0, out, m);
+    return out;
+  }
+  // Y = −H_W⁻¹[X]/n
+  const Y = X;
+  pt.factor.solveInPlace(Y);
+  for (let k = 0; k < Y.length; k++) Y[k] *= -1 / n;
+  if (loss.hessDiag === null) {
+    // Wᵀ U + W_mᵀ (Y Ẑ) = Wᵀ U + (W_mᵀ Y) Ẑ
+    if (U !== null) K.dgemm("T", "N", m, n, q, 1, W, q, U, q, 0, out, m);
+    const A = new Float64Array(m * m1);
+    K.dgemm("T", "N", m, m1, q, 1, W, q, Y, q, 0, A, m);
+    K.dgemm("N", "N", m, n, m1, 1, A, m, Zhat, m1, 1, out, m);
+  } else {
+    // Wᵀ (U + 𝓗[Y Ẑ]): one product with Wᵀ
+    const T = new Float64Array(q * n);
+    K.dgemm("N", "N", q, n, m1, 1, Y, q, Zhat, m1, 0, T, q);
+    applyLossHessian(loss, T, T);
+    if (U !== null) for (let k = 0; k < T.length; k++) T[k] += U[k];
+    K.dgemm("T", "N", m, n, q, 1, W, q, T, q, 0, out, m);
+  }
+  if (variant === "full") K.dgemm("T", "N", m, n, q, pt.gradScale ?? 1, Y, q, loss.grad, q, 1, out, m);
   return out;
 }
 
@@ -181,7 +205,7 @@ export function gaussNewtonFeatures(pt: JacobianPoint, dZ: Float64Array): Float6
   const { dW, dS } = outputsJvp(pt, dZ);
   applyLossHessian(loss, dS, dS, 1 / n);
   for (let k = 0; k < dW.length; k++) dW[k] *= alphaW;
-  return outputsVjp(pt, dS, dW);
+  return outputsVjpOwned(pt, dS, dW);
 }
 
 function checkLen(a: Float64Array, len: number, what: string): void {
