@@ -8,10 +8,14 @@
  *
  *   npm run bench:teacher [-- --budget 3000 --methods gnvpro,lbfgs-varpro,gn,adam --seeds 1,2,3
  *                            --variants '{"name": {trust-region options}}' --json out.json]
+ *   npm run bench:teacher -- --seeds 1,2,3,4,5,6 --methods gnvpro,lbfgs-varpro --variants early-phase
+ *   npm run bench:teacher -- --problem circle --seeds 1,2,3,4,5,6 --methods gnvpro,lbfgs-varpro \
+ *                            --variants early-phase
  *
  * `--seeds` runs the problem for each teacher seed (teacher, data and student θ₀ all change) and adds
  * a median row per method. `--variants` replaces the GNvpro variants (each merged over the
- * defaults). `--problem circle` runs the classification check instead: circle toy (5000/1000,
+ * defaults; `{"hybrid": {...}}` in a variant runs the L-BFGS → trust-region hybrid); the named set
+ * `early-phase` is the subsampled-curvature and hybrid table of docs/DESIGN.md. `--problem circle` runs the classification check instead: circle toy (5000/1000,
  * MLP 2→4→4, softmax cross-entropy, α_θ = 1e-6, α_W = 1e-8, 300 WU), work units to validation
  * accuracy 0.99 (and 0.995, 0.999), GNvpro variants against L-BFGS-VarPro.
  */
@@ -45,13 +49,38 @@ const budget = Number(arg("budget") ?? (problem === "circle" ? 300 : 3000));
 const methods = (arg("methods") ?? "gnvpro,lbfgs-varpro,gn,adam").split(",") as (
   "gnvpro" | "lbfgs-varpro" | "gn" | "adam"
 )[];
+/** Named variant sets (docs/DESIGN.md, "Subsampled curvature and the L-BFGS hybrid"). */
+const NAMED_VARIANTS: Record<string, Record<string, GnvproVariant>> = {
+  "early-phase": {
+    default: {},
+    "sub f0.05 grow-on-reject": { curvatureSample: { fraction: 0.05, rhoBelow: 1e-4 } },
+    "sub f0.1 grow-on-reject": { curvatureSample: { fraction: 0.1, rhoBelow: 1e-4 } },
+    "sub f0.2 grow-on-reject": { curvatureSample: { fraction: 0.2, rhoBelow: 1e-4 } },
+    "sub f0.3 grow-on-reject": { curvatureSample: { fraction: 0.3, rhoBelow: 1e-4 } },
+    "sub f0.5 grow-on-reject": { curvatureSample: { fraction: 0.5, rhoBelow: 1e-4 } },
+    "sub f0.1 grow-on-ρ<0.25": { curvatureSample: { fraction: 0.1, rhoBelow: 0.25 } },
+    "sub f0.1 grow-on-reject, fixed subset": {
+      curvatureSample: { fraction: 0.1, rhoBelow: 1e-4, resample: "fixed" },
+    },
+    "sub f0.1 grow-on-reject + ‖g‖/10": {
+      curvatureSample: { fraction: 0.1, rhoBelow: 1e-4, gradientFactor: 0.1 },
+    },
+    "sub f0.1 never grow": { curvatureSample: { fraction: 0.1, rhoBelow: 0 } },
+    "hybrid switch 1e-2": { hybrid: { switchLoss: 1e-2 } },
+    "hybrid switch 1e-3": { hybrid: { switchLoss: 1e-3 } },
+    "hybrid switch 1e-4": { hybrid: { switchLoss: 1e-4 } },
+    "hybrid switch 1e-5": { hybrid: { switchLoss: 1e-5 } },
+    "hybrid switch 1e-4, unseeded": { hybrid: { switchLoss: 1e-4, seedPreconditioner: false } },
+    "hybrid switch 1e-4 + stall 0.9/50 WU": { hybrid: { switchLoss: 1e-4, stallRatio: 0.9 } },
+    "hybrid switch 1e-4 + stall 0.8/50 WU": { hybrid: { switchLoss: 1e-4, stallRatio: 0.8 } },
+  },
+};
 const variantsArg = arg("variants");
 const variants: Record<string, GnvproVariant> = variantsArg
   ? Object.fromEntries(
-      Object.entries(JSON.parse(variantsArg) as Record<string, GnvproVariant>).map(([k, v]) => [
-        k,
-        { ...GNVPRO_DEFAULTS, ...v },
-      ]),
+      Object.entries(
+        NAMED_VARIANTS[variantsArg] ?? (JSON.parse(variantsArg) as Record<string, GnvproVariant>),
+      ).map(([k, v]) => [k, { ...GNVPRO_DEFAULTS, ...v }]),
     )
   : {
       "gnvpro (default)": GNVPRO_DEFAULTS,
@@ -147,7 +176,7 @@ if (problem === "circle") {
     for (const name of [...new Set(out.map((o) => o.method))]) {
       const rows = out.filter((o) => o.method === name);
       console.log(
-        `median     ${name.padEnd(40)}  WU→acc ${targets.map((t, i) => `${t}: ${median(rows.map((r) => r.reach[i]))}`).join("  ")}  final loss ${median(rows.map((r) => r.finalLoss)).toExponential(3)}`,
+        `median     ${name.padEnd(40)}  WU→acc ${targets.map((t, i) => `${t}: ${+median(rows.map((r) => r.reach[i])).toFixed(1)}`).join("  ")}  final loss ${median(rows.map((r) => r.finalLoss)).toExponential(3)}`,
       );
     }
   const json = arg("json");
@@ -184,7 +213,7 @@ if (problem === "circle") {
       const rows = all.filter((r) => r.method === name);
       const cells = targets.map((_, i) => {
         const m = median(rows.map((r) => r.reach[i].workUnits));
-        return Number.isFinite(m) ? String(m) : "—";
+        return Number.isFinite(m) ? String(+m.toFixed(1)) : "—";
       });
       console.log(
         `| ${name} | ${cells.join(" | ")} | ${median(rows.map((r) => r.finalValRelErr)).toExponential(1)} |`,

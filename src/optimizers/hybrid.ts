@@ -23,6 +23,12 @@ export interface HybridOptions {
   switchLoss: number;
   /** start the trust region's preconditioner from L-BFGS's pairs (when it uses one) */
   seedPreconditioner: boolean;
+  /**
+   * stall switch: also switch when the loss fell by less than the factor stallRatio over the last
+   * stallWindow work units (f > stallRatio·f then); stallRatio 0 = off
+   */
+  stallRatio: number;
+  stallWindow: number;
 }
 
 export const DEFAULT_HYBRID: HybridOptions = {
@@ -30,6 +36,8 @@ export const DEFAULT_HYBRID: HybridOptions = {
   trustRegion: {},
   switchLoss: 1e-4,
   seedPreconditioner: true,
+  stallRatio: 0,
+  stallWindow: 50,
 };
 
 export interface HybridState extends BaseState {
@@ -40,6 +48,8 @@ export interface HybridState extends BaseState {
   tr: TrustRegionState | null;
   /** iteration at which the trust region took over (null before) */
   switchedAt: number | null;
+  /** (work units, loss) of recent L-BFGS iterates, for the stall switch */
+  trace: { w: number; f: number }[];
 }
 
 export class Hybrid implements Optimizer<GNObjective, HybridState> {
@@ -51,6 +61,8 @@ export class Hybrid implements Optimizer<GNObjective, HybridState> {
   constructor(user: Partial<HybridOptions> = {}) {
     this.options = { ...DEFAULT_HYBRID, ...user };
     checkOption("hybrid", "switchLoss", this.options.switchLoss, (v) => v > 0 && v <= 1, "in (0, 1]");
+    checkOption("hybrid", "stallRatio", this.options.stallRatio, (v) => v >= 0 && v < 1, "in [0, 1)");
+    checkOption("hybrid", "stallWindow", this.options.stallWindow, (v) => v > 0, "> 0 work units");
     this.lb = new Lbfgs(this.options.lbfgs);
     this.tr = new TrustRegion(this.options.trustRegion);
   }
@@ -67,6 +79,7 @@ export class Hybrid implements Optimizer<GNObjective, HybridState> {
       lbfgs: lb,
       tr: null,
       switchedAt: null,
+      trace: [{ w: obj.work.units, f: lb.f }],
     };
   }
 
@@ -78,6 +91,18 @@ export class Hybrid implements Optimizer<GNObjective, HybridState> {
     return st.tr !== null ? this.tr.initialInfo(st.tr) : this.lb.initialInfo(st.lbfgs as LbfgsState);
   }
 
+  /** Records (w, f) and tells whether the loss fell by less than stallRatio over the last window. */
+  private stalled(st: HybridState, w: number, f: number): boolean {
+    const { stallRatio, stallWindow } = this.options;
+    if (!(stallRatio > 0)) return false;
+    const trace = st.trace.concat([{ w, f }]);
+    // the newest entry at least a window old, and everything after it
+    let k = -1;
+    for (let i = 0; i < trace.length; i++) if (trace[i].w <= w - stallWindow) k = i;
+    st.trace = k > 0 ? trace.slice(k) : trace;
+    return k >= 0 && f > stallRatio * trace[k].f;
+  }
+
   step(obj: GNObjective, prev: HybridState, budget: number): StepResult<HybridState> {
     const st: HybridState = { ...prev };
     if (st.status !== "running") return { state: st, info: this.initialInfo(st) };
@@ -86,7 +111,10 @@ export class Hybrid implements Optimizer<GNObjective, HybridState> {
       st.lbfgs = lb;
       st.x = lb.x;
       st.iteration = prev.iteration + 1;
-      const done = lb.f <= this.options.switchLoss * st.f0 || lb.status === "line-search-failed";
+      const done =
+        lb.f <= this.options.switchLoss * st.f0 ||
+        lb.status === "line-search-failed" ||
+        this.stalled(st, obj.work.units, lb.f);
       if (lb.status === "running" && !done) return { state: st, info };
       if (lb.status !== "running" && lb.status !== "line-search-failed" && lb.status !== "converged") {
         st.status = lb.status;

@@ -80,3 +80,38 @@ test("hybrid: the budget is hard and a resumed run equals the uninterrupted one 
   }
   assert.throws(() => new Hybrid({ switchLoss: 0 }), /switchLoss/);
 });
+
+test("hybrid: the stall switch fires when the loss fell by less than stallRatio over the window", () => {
+  const states: HybridState[] = [];
+  const rows: HistoryRow[] = [];
+  trainSync({
+    optimizer: new Hybrid({ switchLoss: 1e-12, stallRatio: 0.9, stallWindow: 10 }),
+    objective: new Rosenbrock(4),
+    x0: x0(),
+    budget: 300,
+    callbacks: {
+      onIteration: (r, s) => {
+        rows.push(r);
+        states.push(s);
+      },
+    },
+  });
+  const k = states.findIndex((s) => s.phase === "trust-region");
+  assert.ok(k > 0, "never switched");
+  // at the switch: some earlier row at least 10 WU back had a loss below f/0.9; none before it did
+  const stalledAt = (i: number) =>
+    rows
+      .slice(0, i)
+      .some(
+        (r, j) => r.workUnits <= rows[i].workUnits - 10 && j === lastBefore(i) && rows[i].loss > 0.9 * r.loss,
+      );
+  const lastBefore = (i: number) => {
+    let j = -1;
+    for (let t = 0; t < i; t++) if (rows[t].workUnits <= rows[i].workUnits - 10) j = t;
+    return j;
+  };
+  assert.ok(stalledAt(k), "switched without a stall");
+  for (let i = 1; i < k; i++) assert.ok(!stalledAt(i), `a stall at row ${i} was missed`);
+  assert.throws(() => new Hybrid({ stallRatio: 1 }), /stallRatio/);
+  assert.throws(() => new Hybrid({ stallWindow: 0 }), /stallWindow/);
+});
