@@ -20,7 +20,7 @@
  * exact matrix-free H_W (two q × n × (m+1) GEMMs per step), preconditioned by a Cholesky factor of
  * H_W at a nearby point — the caller's (`preconditioner`, e.g. the previous outer iterate's) or, when
  * there is none, one formed at the first iterate of this solve (a chord preconditioner) — to the
- * forcing term min(0.1, max(‖∇f‖, 0.1·tol/‖∇f‖)); when CG needs more than 25 steps the solve
+ * forcing term min(0.5, max(√‖∇f‖, 0.1·tol/‖∇f‖)); when CG needs more than 25 steps the solve
  * factors H_W at the current iterate instead. Formation + Cholesky cost ~4.5 ms at q(m+1) = 330, a
  * preconditioned CG step ~0.2 ms: 25 steps cost about one factorisation.
  * `newtonSolve: "direct"` factors H_W at every iterate (the earlier behaviour).
@@ -230,7 +230,7 @@ export function solveInnerCEHat(
       const P: CholeskyHessian | null = pre;
       const ext = pre === null && pcg ? (options.preconditioner ?? null) : null;
       if (pcg && P !== null && preAt !== iterations && P.ok) {
-        // chord-preconditioned CG with the exact matrix-free H_W, forcing term min(0.1, max(‖g‖, 0.1·tol/‖g‖))
+        // chord-preconditioned CG with the exact matrix-free H_W, forcing term min(0.5, max(√‖g‖, 0.1·tol/‖g‖))
         const r = pcgSolve(applyH, (x) => P.solveInPlace(x), g, forcing(gn, tol), PCG_CAP);
         cgIterations += r.iterations;
         if (r.converged) d = r.x;
@@ -607,10 +607,12 @@ function pcgSolve(
 }
 
 /**
- * Relative residual of a preconditioned-CG Newton step: min(0.1, ‖g‖) (superlinear convergence) but
+ * Relative residual of a preconditioned-CG Newton step: min(0.5, √‖g‖) (superlinear convergence),
  * never tighter than 0.1·tol/‖g‖, which already leaves a linear residual of 0.1·tol — solving further
- * buys nothing once the next gradient is below the tolerance.
+ * buys nothing once the next gradient is below the tolerance. Measured on the classification bench's
+ * training run (8 inner solves, 45–48 Newton steps): 337 CG steps against 484 with min(0.1, ‖g‖),
+ * three more Newton steps (a Newton step costs ~0.35 ms, a CG step ~0.2 ms).
  */
 function forcing(gn: number, tol: number): number {
-  return Math.min(0.1, Math.max(gn, (0.1 * tol) / gn));
+  return Math.min(0.5, Math.max(Math.sqrt(gn), (0.1 * tol) / gn));
 }
