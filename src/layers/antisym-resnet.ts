@@ -201,26 +201,34 @@ function jvpLast(dk: Float64Array, D: Float64Array, next: Float64Array, cN: numb
   for (let q = 0; q < len; q++) next[q] += cN * (D[q] * dk[q]);
 }
 
-/** Adjoint stage 4 (the first of a step backwards): lamNew = λ; G = D ⊙ (cL·λ). */
-function vjpFirst(
-  lam: Float64Array,
-  D: Float64Array,
-  G: Float64Array,
-  lamNew: Float64Array,
-  cL: number,
-): void {
+/** Adjoint stage 4 (the first of a step backwards): G = D ⊙ (cL·λ). */
+function vjpStage4(lam: Float64Array, D: Float64Array, G: Float64Array, cL: number): void {
   const len = G.length;
-  for (let q = 0; q < len; q++) {
-    const l = lam[q];
-    lamNew[q] = l;
-    G[q] = D[q] * (cL * l);
-  }
+  for (let q = 0; q < len; q++) G[q] = D[q] * (cL * lam[q]);
 }
 
-/** Adjoint stages 3, 2, 1: lamNew += μ; G = D ⊙ (cL·λ + cM·μ). */
-function vjpNext(
+/** Adjoint stages 3 and 2: G = D ⊙ (cL·λ + cM·μ). */
+function vjpStageMid(
   lam: Float64Array,
   mu: Float64Array,
+  D: Float64Array,
+  G: Float64Array,
+  cL: number,
+  cM: number,
+): void {
+  const len = G.length;
+  for (let q = 0; q < len; q++) G[q] = D[q] * (cL * lam[q] + cM * mu[q]);
+}
+
+/**
+ * Adjoint stage 1: G = D ⊙ (cL·λ + cM·μ2) and the step's λ_new = λ + μ4 + μ3 + μ2 (stage 1's Kᵀ G is
+ * added by the GEMM that follows), in one sweep.
+ */
+function vjpStage1(
+  lam: Float64Array,
+  mu4: Float64Array,
+  mu3: Float64Array,
+  mu2: Float64Array,
   D: Float64Array,
   G: Float64Array,
   lamNew: Float64Array,
@@ -229,9 +237,10 @@ function vjpNext(
 ): void {
   const len = G.length;
   for (let q = 0; q < len; q++) {
-    const m = mu[q];
-    lamNew[q] += m;
-    G[q] = D[q] * (cL * lam[q] + cM * m);
+    const l = lam[q];
+    const m2 = mu2[q];
+    lamNew[q] = l + mu4[q] + mu3[q] + m2;
+    G[q] = D[q] * (cL * l + cM * m2);
   }
 }
 
@@ -241,6 +250,8 @@ const S_A = 1; // JVP: dY at the stage input; VJP: μ
 const S_P = 2; // ping-pong buffers of the step recursion
 const S_Q = 3;
 const S_ZERO = 4; // zeros (JVP with dY = null); never written after allocation
+const S_MU3 = 5; // VJP: μ of stages 3 and 2 (μ of stage 4 in S_A)
+const S_MU2 = 6;
 
 export class AntisymResNet implements Layer {
   readonly nIn: number;
@@ -513,8 +524,9 @@ export class AntisymResNet implements Layer {
 
   /**
    * The VJP with J_YᵀU written into `out` (nIn × n, must not alias U) when out is not null. Per column
-   * block, backwards per step: stage 4, 3, 2, 1, each one fused sweep (λ_new += μ; G = D ⊙ (c·λ + c'·μ)),
-   * then [gK | gb] += G·[Y_i; 1ᵀ]ᵀ (when gTheta) and μ = Kᵀ G; stage 1's Kᵀ G goes straight into λ_new.
+   * block, backwards per step: stage 4, 3, 2, 1, each one sweep G = D ⊙ (c·λ + c'·μ_prev), then
+   * [gK | gb] += G·[Y_i; 1ᵀ]ᵀ (when gTheta) and μ = Kᵀ G (kept per stage); stage 1's sweep also forms
+   * λ_new = λ + μ4 + μ3 + μ2, and its Kᵀ G goes straight into λ_new.
    */
   vjpInto(state: LayerState, U: Float64Array, gTheta: Float64Array | null, out: Float64Array | null): void {
     const s = state as AntisymState;
@@ -533,7 +545,9 @@ export class AntisymResNet implements Layer {
     const bl = s.blocks;
     const maxLen = bl[0].c * w;
     const GF = this.scratch.get(S_K, maxLen);
-    const muF = this.scratch.get(S_A, maxLen);
+    const mu4F = this.scratch.get(S_A, maxLen);
+    const mu3F = this.scratch.get(S_MU3, maxLen);
+    const mu2F = this.scratch.get(S_MU2, maxLen);
     const PF = this.scratch.get(S_P, maxLen);
     const QF = this.scratch.get(S_Q, maxLen);
     // gradient accumulators [gK | gb] (w×(w+1)), summed over the blocks: at the time points, then at
@@ -549,7 +563,9 @@ export class AntisymResNet implements Layer {
       const bl1 = c * w;
       const full = bl1 === maxLen;
       const G = full ? GF : GF.subarray(0, bl1);
-      const mu = full ? muF : muF.subarray(0, bl1);
+      const mu4 = full ? mu4F : mu4F.subarray(0, bl1);
+      const mu3 = full ? mu3F : mu3F.subarray(0, bl1);
+      const mu2 = full ? mu2F : mu2F.subarray(0, bl1);
       const P = full ? PF : PF.subarray(0, bl1);
       const Q = full ? QF : QF.subarray(0, bl1);
       const outB = out === null ? null : out.subarray(j0 * w, j0 * w + bl1);
@@ -560,19 +576,19 @@ export class AntisymResNet implements Layer {
         const o = 8 * t;
         const m = nt + t;
         // stage 4
-        vjpFirst(lam, V[o + 7], G, lamNew, h / 6);
+        vjpStage4(lam, V[o + 7], G, h / 6);
         if (acc !== null) kern.dgemm("N", "T", w, L, c, 1, G, w, V[o + 3], L, 1, acc.KB[t + 1], w);
-        kern.dgemm("T", "N", w, c, w, 1, W.K[t + 1], w, G, w, 0, mu, w);
+        kern.dgemm("T", "N", w, c, w, 1, W.K[t + 1], w, G, w, 0, mu4, w);
         // stage 3
-        vjpNext(lam, mu, V[o + 6], G, lamNew, h / 3, h);
+        vjpStageMid(lam, mu4, V[o + 6], G, h / 3, h);
         if (acc !== null) kern.dgemm("N", "T", w, L, c, 1, G, w, V[o + 2], L, 1, acc.KB[m], w);
-        kern.dgemm("T", "N", w, c, w, 1, W.K[m], w, G, w, 0, mu, w);
+        kern.dgemm("T", "N", w, c, w, 1, W.K[m], w, G, w, 0, mu3, w);
         // stage 2
-        vjpNext(lam, mu, V[o + 5], G, lamNew, h / 3, h / 2);
+        vjpStageMid(lam, mu3, V[o + 5], G, h / 3, h / 2);
         if (acc !== null) kern.dgemm("N", "T", w, L, c, 1, G, w, V[o + 1], L, 1, acc.KB[m], w);
-        kern.dgemm("T", "N", w, c, w, 1, W.K[m], w, G, w, 0, mu, w);
-        // stage 1: its Kᵀ G is added to λ_new by the GEMM
-        vjpNext(lam, mu, V[o + 4], G, lamNew, h / 6, h / 2);
+        kern.dgemm("T", "N", w, c, w, 1, W.K[m], w, G, w, 0, mu2, w);
+        // stage 1: λ_new = λ + μ4 + μ3 + μ2 in the sweep, + Kᵀ G by the GEMM
+        vjpStage1(lam, mu4, mu3, mu2, V[o + 4], G, lamNew, h / 6, h / 2);
         if (acc !== null) kern.dgemm("N", "T", w, L, c, 1, G, w, V[o], L, 1, acc.KB[t], w);
         if (t > 0 || outB !== null) kern.dgemm("T", "N", w, c, w, 1, W.K[t], w, G, w, 1, lamNew, w);
         lam = lamNew;
