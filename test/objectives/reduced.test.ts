@@ -371,3 +371,44 @@ test("VarPro: a non-finite point has value NaN (a rejected trial) and no derivat
     assert.equal(obj.hessVec(g).length, theta.length);
   }
 });
+
+test("VarPro cross-entropy: trial solves are preconditioned by the linearisation point's factor; a loaded state rebuilds that point bit for bit", () => {
+  const { rng, theta, obj, net, Y, C, alphaW } = problem("cross-entropy", 14);
+  obj.evaluate(theta);
+  const first = obj.lastInnerStats();
+  assert.ok(first !== null && first.coldStart && (first.factorizations ?? 0) >= 1);
+  obj.gradient(theta);
+  const v = randn(rng, theta.length);
+  // an accepted step: its solve is preconditioned by the factor at θ (no factorisation of its own)
+  const x1 = axpyNew(theta, 1e-2, v);
+  obj.evaluate(x1);
+  const st = obj.lastInnerStats();
+  assert.ok(st !== null && st.converged && st.iterations >= 1, JSON.stringify(st));
+  assert.equal(st.factorizations, 0);
+  assert.ok((st.cgIterations ?? 0) >= st.iterations);
+  obj.gradient(x1);
+  const Hv = obj.hessVec(v);
+  const saved = obj.saveState();
+  assert.ok(saved.linW instanceof Float64Array);
+  const x2 = axpyNew(x1, 1e-2, v);
+  const f2 = obj.evaluate(x2).value;
+  // a fresh objective loaded with the saved state repeats the next trial exactly (same W at the
+  // linearisation point, same preconditioner) and rebuilds the linearisation point from its saved W
+  const other = new VarProObjective({
+    net,
+    Y,
+    C,
+    loss: "cross-entropy",
+    alphaW,
+    alphaTheta: 1e-2,
+    innerCE: { tol: 1e-13 },
+  });
+  other.loadState(saved);
+  assert.equal(other.evaluate(x2).value, f2);
+  assert.deepEqual(other.weights(x2), obj.weights(x2));
+  assert.equal(other.evaluate(x1).value, obj.evaluate(x1).value);
+  assert.deepEqual(other.weights(x1), obj.weights(x1));
+  assert.equal(other.innerStats(x1).iterations, obj.innerStats(x1).iterations);
+  other.gradient(x1);
+  assert.deepEqual(other.hessVec(v), Hv);
+});
