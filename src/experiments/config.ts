@@ -65,6 +65,11 @@ export const SettingsSchema = z
     /** Krylov (Steihaug CG) iterations and relative tolerance per Gauss–Newton step. */
     krylovMaxIter: posInt,
     krylovTol: posNum,
+    /**
+     * GNvpro: fraction of the training samples whose Gauss–Newton products the Krylov solves use
+     * (subsampled curvature, grown ×2 after a rejected step; 1 = all samples).
+     */
+    curvatureFraction: z.number().finite().gt(0).lte(1),
     /** Learning rate and minibatch size of ADAM/SGD. */
     lr: posNum,
     batchSize: posInt,
@@ -108,6 +113,7 @@ export const DEFAULTS: Required<
   maxIter: 1000,
   krylovMaxIter: 20,
   krylovTol: 1e-2,
+  curvatureFraction: 1,
   lr: 1e-2,
   batchSize: 32,
   momentum: 0.9,

@@ -27,6 +27,7 @@ import { solveInnerLS } from "../objectives/inner-ls.js";
 import { columns } from "./userdata.js";
 import type { BaseState, Optimizer } from "../optimizers/types.js";
 import { train, type Metrics } from "../training/train.js";
+import { SubsampledVarPro } from "../training/subsampled-varpro.js";
 import { readCheckpoint, type Checkpoint } from "../training/checkpoint.js";
 import type { HistoryRow } from "../training/history.js";
 import { Rng } from "../util/rng.js";
@@ -139,13 +140,16 @@ function setupMethod(p: PreparedRun, net: Layer, theta: Float64Array, level: num
   if (s.optimizer === "gnvpro" && p.preset?.blockSampled === true)
     return setupBlockSampled(p, net, theta, alphaTheta);
   if (s.optimizer === "gnvpro" || s.optimizer === "lbfgs-vp") {
-    const obj = new VarProObjective(common);
+    // subsampled curvature (optimizers/subsampled-curvature.ts) needs an objective that builds subsets
+    const sampled = s.optimizer === "gnvpro" && s.curvatureFraction < 1;
+    const obj = sampled ? new SubsampledVarPro(common) : new VarProObjective(common);
     const optimizer =
       s.optimizer === "gnvpro"
         ? new TrustRegion({
             maxIterations: s.maxIter,
             krylovMaxIterations: s.krylovMaxIter,
             forcing: { kind: "fixed", eta: Math.min(s.krylovTol, 0.5) },
+            curvatureSample: sampled ? { fraction: s.curvatureFraction, rhoBelow: 1e-4, seed: s.seed } : null,
           })
         : new Lbfgs({ maxIterations: s.maxIter, memory: 10 });
     return {

@@ -47,6 +47,7 @@ export interface TrainFlags {
   alphaW?: string;
   krylovMaxIter?: string;
   krylovTol?: string;
+  curvatureFraction?: string;
   lr?: string;
   batchSize?: string;
   momentum?: string;
@@ -73,6 +74,7 @@ const NUMERIC: Record<string, string> = {
   alphaW: "--alpha-w",
   krylovMaxIter: "--krylov-max-iter",
   krylovTol: "--krylov-tol",
+  curvatureFraction: "--curvature-fraction",
   lr: "--lr",
   batchSize: "--batch-size",
   momentum: "--momentum",
@@ -241,6 +243,10 @@ export function register(program: Command): void {
     .option("--alpha-w <a>", "regularisation weight α_W of the last layer")
     .option("--krylov-max-iter <int>", "CG iterations per Gauss–Newton step")
     .option("--krylov-tol <tol>", "relative CG tolerance")
+    .option(
+      "--curvature-fraction <f>",
+      "gnvpro: share of the samples in the CG products (subsampled curvature; 1 = all)",
+    )
     .option("--lr <rate>", "learning rate (adam, sgd)")
     .option("--batch-size <int>", "minibatch size (adam, sgd)")
     .option("--momentum <m>", "momentum (sgd)")
