@@ -539,13 +539,31 @@ export class VarProObjective implements GNObjective {
       const r = new Float64Array(this.residualLength);
       K.dgemm("N", "N", q, n, m1, 1, W, q, Zhat, m1, 0, r, q);
       const s = 1 / Math.sqrt(n);
-      for (let k = 0; k < q * n; k++) r[k] = (r[k] - C[k]) * s;
+      // residual block and its squared norm in one pass (two accumulators: the sum is latency-bound)
+      const qn = q * n;
+      let ss0 = 0;
+      let ss1 = 0;
+      let k = 0;
+      for (; k + 1 < qn; k += 2) {
+        const a = (r[k] - C[k]) * s;
+        const b = (r[k + 1] - C[k + 1]) * s;
+        r[k] = a;
+        r[k + 1] = b;
+        ss0 += a * a;
+        ss1 += b * b;
+      }
+      if (k < qn) {
+        const a = (r[k] - C[k]) * s;
+        r[k] = a;
+        ss0 += a * a;
+      }
+      const ssData = ss0 + ss1;
       const Rs = r.subarray(0, q * n);
       const lp: LossPoint = {
         kind: "least-squares",
         q,
         n,
-        value: 0.5 * dot(Rs, Rs),
+        value: 0.5 * ssData,
         grad: Rs,
         hessDiag: null,
         hessRank1: null,
@@ -568,7 +586,7 @@ export class VarProObjective implements GNObjective {
         factor: res.factor,
         gram: res.gram,
         gradScale: Math.sqrt(n),
-        value: 0.5 * dot(r, r),
+        value: 0.5 * (ssData + dot(r.subarray(qn), r.subarray(qn))),
         residual: r,
         inner: {
           method: res.method,
