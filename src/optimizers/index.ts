@@ -35,3 +35,16 @@ export { tuneLearningRate, DEFAULT_LR_GRID, defaultScore } from "./lr-tuning.js"
 export type { LrTuning, LrCandidate, TunableResult } from "./lr-tuning.js";
 export { BlockSampledTR, blockProblem, splitBlocks, DEFAULT_BLOCK_SAMPLED } from "./block-sampled.js";
 export type { Block, BlockProblem, BlockSampledOptions, BlockSampledState } from "./block-sampled.js";
+export {
+  DEFAULT_CURVATURE_SAMPLE,
+  curvatureSampleOptions,
+  hasCurvatureSubsets,
+} from "./subsampled-curvature.js";
+export type {
+  CurvatureSubsets,
+  CurvatureSampleOptions,
+  CurvatureSampleUserOptions,
+  CurvatureSampleState,
+} from "./subsampled-curvature.js";
+export { Hybrid, DEFAULT_HYBRID } from "./hybrid.js";
+export type { HybridOptions, HybridState } from "./hybrid.js";

@@ -16,5 +16,6 @@ export { trainMultilevel, prolongateResNetLevel } from "./multilevel.js";
 export type { MultilevelOptions, MultilevelResult, LevelSetup, LevelResult } from "./multilevel.js";
 export { teacherProblem, TEACHER_FULL, affineOutputs } from "./teacher.js";
 export type { TeacherOptions, TeacherProblem } from "./teacher.js";
-export { compareOptimizers, formatFigures } from "./compare.js";
-export type { CompareOptions, MethodFigures, RegressionData } from "./compare.js";
+export { compareOptimizers, formatFigures, gnvproOptimizer } from "./compare.js";
+export type { CompareOptions, MethodFigures, RegressionData, GnvproVariant } from "./compare.js";
+export { SubsampledVarPro } from "./subsampled-varpro.js";
