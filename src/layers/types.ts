@@ -12,9 +12,9 @@
  *  - A state returned by forward() is the caller's: it stays valid, unchanged, while any other calls
  *    (forward at other points, jvp, vjp) happen on the same element, for as long as the caller holds
  *    it (an optimizer keeps its current point's state while it evaluates a trial point). Everything a
- *    state refers to is allocated by that forward() call (the one exception: read-only constants).
- *    The state reads `out` in its derivatives (e.g. tanh's σ' = 1 − out²): callers must not mutate
- *    `out`, θ or Y while they use the state.
+ *    state refers to, besides the caller's θ and Y, is allocated by that forward() call. The state
+ *    reads `out` in its derivatives (e.g. tanh's σ' = 1 − out²): callers must not mutate `out`, θ
+ *    or Y while they use the state.
  *  - Arrays returned by jvp() and vjp() are fresh and belong to the caller; no later call touches
  *    them. gTheta is the caller's array, written by vjp.
  *  - jvpInto/vjpInto (optional) write into a caller-provided array instead and allocate nothing of
