@@ -413,11 +413,10 @@ static void tanh_bias_scalar(size_t m, size_t n, double *Z, const double *b, dou
 
 #if GNV_X86
 #define TV(c) _mm256_set1_pd(c)
-__attribute__((target("avx2,fma"))) static inline __m256d tanh_avx2(__m256d x, __m256d *dout) {
-  const __m256d sgn = TV(-0.0), one = TV(1.0), two = TV(2.0);
-  __m256d sx = _mm256_and_pd(sgn, x);
-  __m256d ax = _mm256_andnot_pd(sgn, x);
-  /* |x| < 1: P(u) as even + u·odd parts, each by Horner in u² (fewer operations than Estrin) */
+/* |x| < 1 for ax = |x|: ax + ax·u·P(u), P as even + u·odd parts, each by Horner in u² (fewer
+   operations than Estrin); *dsmall = 1 − result². */
+__attribute__((target("avx2,fma"))) static inline __m256d tanh_small_avx2(__m256d ax, __m256d *dsmall) {
+  const __m256d one = TV(1.0);
   __m256d u = _mm256_mul_pd(ax, ax), u2 = _mm256_mul_pd(u, u);
   __m256d pe = _mm256_fmadd_pd(TV(TP14), u2, TV(TP12)), po = _mm256_fmadd_pd(TV(TP15), u2, TV(TP13));
   pe = _mm256_fmadd_pd(pe, u2, TV(TP10));
@@ -433,7 +432,16 @@ __attribute__((target("avx2,fma"))) static inline __m256d tanh_avx2(__m256d x, _
   pe = _mm256_fmadd_pd(pe, u2, TV(TP0));
   po = _mm256_fmadd_pd(po, u2, TV(TP1));
   __m256d small = _mm256_fmadd_pd(_mm256_mul_pd(ax, u), _mm256_fmadd_pd(po, u, pe), ax);
-  __m256d dsmall = _mm256_fnmadd_pd(small, small, one);
+  *dsmall = _mm256_fnmadd_pd(small, small, one);
+  return small;
+}
+
+__attribute__((target("avx2,fma"))) static inline __m256d tanh_avx2(__m256d x, __m256d *dout) {
+  const __m256d sgn = TV(-0.0), one = TV(1.0), two = TV(2.0);
+  __m256d sx = _mm256_and_pd(sgn, x);
+  __m256d ax = _mm256_andnot_pd(sgn, x);
+  __m256d dsmall;
+  __m256d small = tanh_small_avx2(ax, &dsmall);
   /* |x| ≥ 1: r = −2a − k·ln2 = −(k·ln2_hi) − 2a − k·ln2_lo */
   __m256d a = _mm256_min_pd(TV(TANH_CLAMP), ax); /* min returns its second operand (NaN) on NaN */
   __m256d t = _mm256_fmadd_pd(a, TV(-2.0 * T_LOG2E), TV(T_MAGIC));
@@ -467,10 +475,15 @@ __attribute__((target("avx2,fma"))) static inline __m256i lane_mask(size_t rem) 
 __attribute__((target("avx2,fma"))) static void tanh_run_avx2(size_t len, double *z, const double *bias, double *d) {
   __m256d dv, x;
   size_t i = 0;
+  const __m256d sgn = TV(-0.0), one = TV(1.0);
   for (; i + 4 <= len; i += 4) {
     x = _mm256_loadu_pd(z + i);
     if (bias) x = _mm256_add_pd(x, _mm256_loadu_pd(bias + i));
-    x = tanh_avx2(x, &dv);
+    __m256d ax = _mm256_andnot_pd(sgn, x);
+    if (_mm256_movemask_pd(_mm256_cmp_pd(ax, one, _CMP_LT_OQ)) == 0xF) /* all four |x| < 1: no exp */
+      x = _mm256_or_pd(tanh_small_avx2(ax, &dv), _mm256_and_pd(sgn, x));
+    else
+      x = tanh_avx2(x, &dv);
     _mm256_storeu_pd(z + i, x);
     if (d) _mm256_storeu_pd(d + i, dv);
   }
