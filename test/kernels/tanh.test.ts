@@ -67,17 +67,19 @@ function check(label: string, X: Float64Array, Z: Float64Array, D: Float64Array)
   assert.ok(worstD <= 4e-15, `${label}: D relative error ${worstD}`);
 }
 
-/** The exact cases: ±0 keep their sign, ±∞ → ±1, NaN → NaN in Z and D. */
+/** The exact cases: ±0 keep their sign, ±∞ → ±1, NaN → NaN in Z and D; tiny values are exact. The
+ *  first four entries are all small (the native AVX2 path's no-exp shortcut), the next four mixed. */
 function checkSpecial(run: (Z: Float64Array, D: Float64Array) => void): void {
-  const xs = [0, -0, Infinity, -Infinity, NaN, 1e-300, -1e-300, 5e-324, -5e-324];
+  const xs = [0, -0, 1e-300, -5e-324, -0, Infinity, -Infinity, NaN, -1e-300];
   const Z = Float64Array.from(xs);
   const D = new Float64Array(xs.length);
   run(Z, D);
-  assert.ok(Object.is(Z[0], 0) && Object.is(Z[1], -0), `tanh(±0) = ${Z[0]}, ${Z[1]}`);
-  assert.deepEqual([Z[2], Z[3]], [1, -1]);
-  assert.ok(Number.isNaN(Z[4]) && Number.isNaN(D[4]), "NaN propagates to Z and D");
-  assert.deepEqual([...Z.subarray(5)], xs.slice(5));
-  assert.deepEqual([D[0], D[1], D[5], D[8]], [1, 1, 1, 1]);
+  for (const i of [0, 1, 2, 3, 4, 8]) {
+    assert.ok(Object.is(Z[i], xs[i]), `tanh(${xs[i]}) = ${Z[i]}`);
+    assert.equal(D[i], 1);
+  }
+  assert.deepEqual([Z[5], Z[6]], [1, -1]);
+  assert.ok(Number.isNaN(Z[7]) && Number.isNaN(D[7]), "NaN propagates to Z and D");
 }
 
 for (const K of backends()) {
