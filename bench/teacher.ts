@@ -73,6 +73,13 @@ const NAMED_VARIANTS: Record<string, Record<string, GnvproVariant>> = {
     "hybrid switch 1e-4, unseeded": { hybrid: { switchLoss: 1e-4, seedPreconditioner: false } },
     "hybrid switch 1e-4 + stall 0.9/50 WU": { hybrid: { switchLoss: 1e-4, stallRatio: 0.9 } },
     "hybrid switch 1e-4 + stall 0.8/50 WU": { hybrid: { switchLoss: 1e-4, stallRatio: 0.8 } },
+    "quasi steps 1": { quasiSteps: 1 },
+    "quasi steps 3": { quasiSteps: 3 },
+    "quasi steps 10": { quasiSteps: 10 },
+    "sub f0.1 grow-on-reject + quasi steps 1": {
+      quasiSteps: 1,
+      curvatureSample: { fraction: 0.1, rhoBelow: 1e-4 },
+    },
   },
 };
 const variantsArg = arg("variants");

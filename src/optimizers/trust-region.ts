@@ -23,6 +23,7 @@ import type { GNObjective } from "../objectives/types.js";
 import { COST } from "../objectives/types.js";
 import { DEFAULT_FORCING, nextForcing, type ForcingOptions } from "./forcing.js";
 import { cutPath, pathEndNorm, steihaugCG, type CGPath } from "./steihaug.js";
+import { quasiNewtonPath } from "./quasi-step.js";
 import {
   curvatureSampleOptions,
   drawSubset,
@@ -83,6 +84,13 @@ export interface TrustRegionOptions {
    * subset of the samples (the objective must implement CurvatureSubsets); null = full curvature.
    */
   curvatureSample: CurvatureSampleOptions | null;
+  /**
+   * Up to this many quasi-Newton steps on the last solve's L-BFGS model after each Krylov solve
+   * (quasi-step.ts; needs preconditioner "lbfgs"); 0 = off. A quasi step with ρ below quasiRhoBelow
+   * (or rejected: then discarded, radius kept) makes the next step a Krylov solve.
+   */
+  quasiSteps: number;
+  quasiRhoBelow: number;
 }
 
 /**
@@ -110,6 +118,8 @@ export const DEFAULT_TRUST_REGION: TrustRegionOptions = {
   shrinkFactor: 0.5,
   growFactor: 1.5,
   curvatureSample: null,
+  quasiSteps: 0,
+  quasiRhoBelow: 0.25,
 };
 
 /** The reference implementation's Krylov settings (GNVPRO.md §4): fixed η = 1e-2, ≤ 20 CG iterations. */
@@ -148,6 +158,9 @@ export interface TrustRegionState extends BaseState {
   pcY: Float64Array[];
   /** subsampled-curvature schedule (null when the option is off) */
   curvature: CurvatureSampleState | null;
+  /** quasiSteps: quasi steps taken since the last Krylov solve; whether the current path is one */
+  quasi?: number;
+  pathQuasi?: boolean;
   /** info of the last trial */
   last: {
     krylov: number;
@@ -193,6 +206,8 @@ export function trustRegionOptions(user: TrustRegionUserOptions = {}): TrustRegi
     "an integer ≥ 1",
   );
   checkOption(W, "krylovModelTolerance", o.krylovModelTolerance, nonneg, "≥ 0");
+  checkOption(W, "quasiSteps", o.quasiSteps, (v) => Number.isInteger(v) && v >= 0, "an integer ≥ 0");
+  checkOption(W, "quasiRhoBelow", o.quasiRhoBelow, (v) => v >= 0 && v < 1, "in [0, 1)");
   checkOption(W, "forcing.eta", o.forcing.eta, (v) => v > 0 && v < 1, "in (0, 1)");
   if (o.forcing.kind !== "fixed" && o.forcing.kind !== "eisenstat-walker")
     throw new Error(
@@ -385,6 +400,20 @@ export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
     const trialCost = COST.value + COST.gradient;
 
     let krylov = 0;
+    if (o.quasiSteps > 0 && st.path === null) {
+      st.pathQuasi = false;
+      if (
+        o.preconditioner === "lbfgs" &&
+        st.pcS.length > 0 &&
+        (st.quasi ?? 0) < o.quasiSteps &&
+        st.radius < Infinity &&
+        affordable(trialCost)
+      ) {
+        st.path = quasiNewtonPath(st.g, lbfgsInverse(st.pcS, st.pcY));
+        st.pathQuasi = st.path !== null;
+      }
+      if (!st.pathQuasi) st.quasi = 0;
+    }
     if (st.path === null) {
       const curv = this.curvatureModel(obj, st, budget);
       if (curv === "budget" || (curv === null && !affordable(COST.hessVec + trialCost))) {
@@ -456,7 +485,12 @@ export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
     st.last.rho = Number.isFinite(rho) ? rho : null;
     st.iteration = prev.iteration + 1;
 
-    if (!(rho >= o.rejectBelow)) {
+    if (st.pathQuasi === true && !(rho >= o.quasiRhoBelow)) st.quasi = o.quasiSteps;
+    if (st.pathQuasi === true && !(rho >= o.rejectBelow)) {
+      // a rejected quasi step says the model is stale, not that the radius is too large
+      st.last.accepted = false;
+      st.path = null;
+    } else if (!(rho >= o.rejectBelow)) {
       st.last.accepted = false;
       st.radius = o.shrinkFactor * Math.min(st.radius, cut.stepNorm);
       if (st.radius < o.minRadius) st.status = "radius-collapsed";
@@ -479,6 +513,7 @@ export class TrustRegion implements Optimizer<GNObjective, TrustRegionState> {
       st.residual = ev.residual ? Float64Array.from(ev.residual) : null;
       st.g = Float64Array.from(g);
       st.gNorm = gNorm;
+      if (st.pathQuasi === true) st.quasi = Math.min(o.quasiSteps, (st.quasi ?? 0) + 1);
       st.path = null;
       if (o.curvatureSample !== null && st.curvature !== null)
         st.curvature = updateCurvatureSample(o.curvatureSample, st.curvature, st.last.rho, gNorm);
