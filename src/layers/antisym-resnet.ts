@@ -25,6 +25,12 @@
  * forward difference in time scaled by 1/h of the weight grid (a first-derivative estimate). With
  * linear-interpolation prolongation (prolongate.ts) h halves and the interval count doubles, so
  * ‖Lθ‖² doubles exactly; halving α_θ per level (GNVPRO.md §4) keeps (α_θ/2)‖Lθ‖² unchanged.
+ *
+ * Implementation: every pass runs the whole RK4 recursion on one column block of samples at a time
+ * (the samples are independent); the state keeps the stage inputs with a last row of ones, so the
+ * bias derivatives are part of the GEMMs; the elementwise work is one fused sweep per stage
+ * (module-level functions below); temporaries live in per-layer work buffers (types.ts, buffer
+ * contract). Measurements: docs/DESIGN.md, "Network passes: performance".
  */
 import { kernels } from "../kernels/index.js";
 import type { Rng } from "../util/rng.js";
