@@ -425,8 +425,8 @@ export class VarProObjective implements GNObjective {
    */
   private preconditioner(): InnerFactor | null {
     let p = this.lin;
-    if (p === null && this.restored !== null && this.restored.W !== null) {
-      if (this.restoredPoint === null || !sameArray(this.restoredPoint.theta, this.restored.theta))
+    if (p === null) {
+      if (this.restoredPoint === null && this.restored !== null && this.restored.W !== null)
         this.restoredPoint = this.compute(this.restored.theta, false);
       p = this.restoredPoint;
     }
@@ -628,7 +628,7 @@ export class VarProObjective implements GNObjective {
       if (allFinite(res.W) && Number.isFinite(res.value)) this.lastW = res.W;
     }
     const ok = Number.isFinite(res.value);
-    return {
+    const point: PointState = {
       theta,
       net: ok ? net : null,
       Zhat,
@@ -653,5 +653,8 @@ export class VarProObjective implements GNObjective {
       grad: null,
       warm: warm === null ? null : warm.slice(),
     };
+    // the rebuilt linearisation point preconditions later solves until gradient() sets `lin`
+    if (restored !== null && rebuild && this.lin === null) this.restoredPoint = point;
+    return point;
   }
 }

@@ -411,4 +411,18 @@ test("VarPro cross-entropy: trial solves are preconditioned by the linearisation
   assert.equal(other.innerStats(x1).iterations, obj.innerStats(x1).iterations);
   other.gradient(x1);
   assert.deepEqual(other.hessVec(v), Hv);
+  // the same when the restored point is evaluated (charged) before the trial
+  const third = new VarProObjective({
+    net,
+    Y,
+    C,
+    loss: "cross-entropy",
+    alphaW,
+    alphaTheta: 1e-2,
+    innerCE: { tol: 1e-13 },
+  });
+  third.loadState(saved);
+  assert.equal(third.evaluate(x1).value, obj.evaluate(x1).value);
+  assert.equal(third.evaluate(x2).value, f2);
+  assert.deepEqual(third.weights(x2), obj.weights(x2));
 });
