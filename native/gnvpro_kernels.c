@@ -10,8 +10,9 @@
  * Flags are passed as small integers: trans 0 = "N", 1 = "T"; uplo 0 = "U", 1 = "L";
  * side 0 = "L", 1 = "R"; diag 0 = "N", 1 = "U".
  *
- * Besides BLAS/LAPACK, one elementwise kernel of our own: dtanhBias (fused bias + tanh + tanh'),
- * with an AVX2+FMA path chosen at run time and a portable scalar path (see its section below).
+ * Besides BLAS/LAPACK, two kernels of our own, each with an AVX2+FMA path chosen at run time and a
+ * portable path: dtanhBias (fused bias + tanh + tanh') and dgemmSmall (a direct small-matrix dgemm;
+ * see their sections below).
  */
 #ifndef NAPI_VERSION
 #define NAPI_VERSION 8
@@ -35,7 +36,7 @@ extern void openblas_set_num_threads(int num_threads);
 extern int openblas_get_num_threads(void);
 extern char *openblas_get_config(void);
 
-#define MAXARGS 13
+#define MAXARGS 14
 
 #define CHECK(call)                                                                            \
   do {                                                                                         \
@@ -545,6 +546,243 @@ static napi_value DtanhBias(napi_env env, napi_callback_info info) {
   return ret_int(env, TANH_PATH_SCALAR);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Small-matrix dgemm (not through OpenBLAS): C ← α op(A) op(B) + β C, column-major, all four
+ * transpose combinations, leading dimensions respected. For the width-8 products of the small
+ * networks (8×8·8×400, 8×400·(8×400)ᵀ, …) OpenBLAS 0.3.21 packs both operands and has no
+ * small-matrix kernel for this CPU, and ends up at ~4 GFLOP/s; this direct kernel reads A and B in
+ * place and skips all set-up. The TypeScript layer (src/kernels/native/index.ts) decides which
+ * products come here (measured rule, docs/DESIGN.md "Small GEMMs").
+ *
+ * op(A) is read as m×k columns of stride lda when A is not transposed and m is a multiple of 4;
+ * otherwise it is first copied into a zero-padded buffer of ⌈m/4⌉·4 rows (op(A) is small here).
+ * op(B)(p, j) = B[p·bp + j·bj] is broadcast where used: (bp, bj) = (1, ldb) for "N", (ldb, 1) for "T".
+ * Blocks of C of 8 (or 4) rows × 4 (or fewer) columns accumulate over all of k in registers and are
+ * written once: C = α·acc (β = 0: C's old contents, NaN included, are never read) or α·acc + β·C.
+ * α = 0 or k = 0: C ← β C (β = 0 → zeros) with A and B not read, as the reference BLAS does.
+ * AVX2 + FMA path chosen at run time (as dtanhBias), portable C path otherwise; both sum over p in
+ * order, so results differ from OpenBLAS's only by rounding (FMA vs separate multiply and add).
+ * --------------------------------------------------------------------------------------------- */
+
+#define GEMM_PATH_SCALAR 1
+#define GEMM_PATH_AVX2 2
+#define SG_STACK 4096 /* doubles of packed op(A) kept on the stack (32 KB); larger ones are malloc'ed */
+
+static int gemm_best_path = 0; /* set once in Init */
+
+/* C ← β C on an m×n block (β = 0 writes zeros). */
+static void sg_scale(int m, int n, double beta, double *C, size_t ldc) {
+  if (beta == 1.0) return;
+  for (int j = 0; j < n; j++) {
+    double *c = C + (size_t)j * ldc;
+    if (beta == 0.0)
+      for (int i = 0; i < m; i++) c[i] = 0.0;
+    else
+      for (int i = 0; i < m; i++) c[i] *= beta;
+  }
+}
+
+/* Copy op(A) (m×k) into P, ldp rows per column (ldp ≥ m; rows m..ldp−1 zeroed). */
+static void sg_pack(int tA, int m, int k, const double *A, size_t lda, double *P, size_t ldp) {
+  for (int p = 0; p < k; p++) {
+    double *d = P + (size_t)p * ldp;
+    if (tA)
+      for (int i = 0; i < m; i++) d[i] = A[p + (size_t)i * lda];
+    else
+      memcpy(d, A + (size_t)p * lda, sizeof(double) * (size_t)m);
+    for (size_t i = (size_t)m; i < ldp; i++) d[i] = 0.0;
+  }
+}
+
+/* Portable path: op(A) columns of stride lda (m rows, any m), blocks of 8 rows × 4 columns. */
+static void sg_scalar(int m, int n, int k, double alpha, const double *A, size_t lda, const double *B, size_t bp,
+                      size_t bj, double beta, double *C, size_t ldc) {
+  for (int j = 0; j < n; j += 4) {
+    int nr = n - j < 4 ? n - j : 4;
+    for (int i = 0; i < m; i += 8) {
+      int mr = m - i < 8 ? m - i : 8;
+      double acc[4][8] = {{0}};
+      const double *a = A + i;
+      const double *b = B + (size_t)j * bj;
+      if (mr == 8 && nr == 4) {
+        for (int p = 0; p < k; p++) {
+          const double *ap = a + (size_t)p * lda, *bq = b + (size_t)p * bp;
+          for (int jj = 0; jj < 4; jj++) {
+            double bv = bq[(size_t)jj * bj];
+            for (int ii = 0; ii < 8; ii++) acc[jj][ii] += ap[ii] * bv;
+          }
+        }
+      } else {
+        for (int p = 0; p < k; p++) {
+          const double *ap = a + (size_t)p * lda, *bq = b + (size_t)p * bp;
+          for (int jj = 0; jj < nr; jj++) {
+            double bv = bq[(size_t)jj * bj];
+            for (int ii = 0; ii < mr; ii++) acc[jj][ii] += ap[ii] * bv;
+          }
+        }
+      }
+      for (int jj = 0; jj < nr; jj++) {
+        double *c = C + i + (size_t)(j + jj) * ldc;
+        if (beta == 0.0)
+          for (int ii = 0; ii < mr; ii++) c[ii] = alpha * acc[jj][ii];
+        else
+          for (int ii = 0; ii < mr; ii++) c[ii] = alpha * acc[jj][ii] + beta * c[ii];
+      }
+    }
+  }
+}
+
+#if GNV_X86
+/* Write one 4-row vector of a block: rows valid rows (1..4) of c. */
+__attribute__((target("avx2,fma"), always_inline)) static inline void sg_put(__m256d acc, double *c, int rows,
+                                                                             __m256d va, double beta) {
+  if (rows >= 4) {
+    __m256d r = _mm256_mul_pd(va, acc);
+    if (beta != 0.0) r = _mm256_fmadd_pd(_mm256_set1_pd(beta), _mm256_loadu_pd(c), r);
+    _mm256_storeu_pd(c, r);
+  } else if (rows > 0) {
+    __m256i mk = lane_mask((size_t)rows);
+    __m256d r = _mm256_mul_pd(va, acc);
+    if (beta != 0.0) r = _mm256_fmadd_pd(_mm256_set1_pd(beta), _mm256_maskload_pd(c, mk), r);
+    _mm256_maskstore_pd(c, mk, r);
+  }
+}
+
+/* One block of C: MV vectors of 4 rows (1 or 2) × NR columns (1..6), all of k in registers (at
+   most 12 accumulators + 2 A vectors + 1 broadcast: the 16 ymm registers; 12 independent FMA chains
+   hide the FMA latency even when k is small).
+   A: the block's first row of op(A), columns of stride lda, 4·MV readable rows (padded if needed);
+   rows: how many rows of C this block really has (≤ 4·MV). Called with constant MV and NR. */
+#define SG_COL(J)                                                                                  \
+  if (NR > J) {                                                                                    \
+    bv = _mm256_broadcast_sd(B + q + J * bj);                                                      \
+    c##J##0 = _mm256_fmadd_pd(a0, bv, c##J##0);                                                    \
+    if (MV > 1) c##J##1 = _mm256_fmadd_pd(a1, bv, c##J##1);                                        \
+  }
+#define SG_OUT(J)                                                                                  \
+  if (NR > J) {                                                                                    \
+    sg_put(c##J##0, C + J * ldc, rows, va, beta);                                                  \
+    if (MV > 1) sg_put(c##J##1, C + J * ldc + 4, rows - 4, va, beta);                              \
+  }
+__attribute__((target("avx2,fma"), always_inline)) static inline void sg_block_avx2(
+    const int MV, const int NR, int k, const double *A, size_t lda, const double *B, size_t bp, size_t bj,
+    double alpha, double beta, double *C, size_t ldc, int rows) {
+  __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  __m256d c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int p = 0; p < k; p++) {
+    const double *ap = A + (size_t)p * lda;
+    size_t q = (size_t)p * bp;
+    __m256d a0 = _mm256_loadu_pd(ap), a1 = MV > 1 ? _mm256_loadu_pd(ap + 4) : a0, bv;
+    SG_COL(0)
+    SG_COL(1)
+    SG_COL(2)
+    SG_COL(3)
+    SG_COL(4)
+    SG_COL(5)
+  }
+  __m256d va = _mm256_set1_pd(alpha);
+  SG_OUT(0)
+  SG_OUT(1)
+  SG_OUT(2)
+  SG_OUT(3)
+  SG_OUT(4)
+  SG_OUT(5)
+}
+#undef SG_COL
+#undef SG_OUT
+
+/* One block of C with MV vectors of rows and nr (1..6) columns (nr known only at run time). */
+#define SG_BLOCK(MV)                                                                               \
+  do {                                                                                             \
+    const double *bb = B + (size_t)j * bj;                                                         \
+    double *cc = C + i + (size_t)j * ldc;                                                          \
+    switch (nr) {                                                                                  \
+      case 6: sg_block_avx2(MV, 6, k, A + i, lda, bb, bp, bj, alpha, beta, cc, ldc, rows); break;  \
+      case 5: sg_block_avx2(MV, 5, k, A + i, lda, bb, bp, bj, alpha, beta, cc, ldc, rows); break;  \
+      case 4: sg_block_avx2(MV, 4, k, A + i, lda, bb, bp, bj, alpha, beta, cc, ldc, rows); break;  \
+      case 3: sg_block_avx2(MV, 3, k, A + i, lda, bb, bp, bj, alpha, beta, cc, ldc, rows); break;  \
+      case 2: sg_block_avx2(MV, 2, k, A + i, lda, bb, bp, bj, alpha, beta, cc, ldc, rows); break;  \
+      default: sg_block_avx2(MV, 1, k, A + i, lda, bb, bp, bj, alpha, beta, cc, ldc, rows); break; \
+    }                                                                                              \
+  } while (0)
+
+/* AVX2 path: op(A) columns of stride lda with ⌈m/4⌉·4 readable rows per column. Columns of C in
+   blocks of 6 (outer loop: each k×6 slice of op(B) is read once and stays in cache while all row
+   blocks of 8 (then 4) rows use it; op(A) is re-read once per column block, so it should be small). */
+__attribute__((target("avx2,fma"))) static void sg_avx2(int m, int n, int k, double alpha, const double *A,
+                                                        size_t lda, const double *B, size_t bp, size_t bj,
+                                                        double beta, double *C, size_t ldc) {
+  for (int j = 0; j < n; j += 6) {
+    int nr = n - j < 6 ? n - j : 6;
+    for (int i = 0; i < m; i += 8) {
+      int rows = m - i < 8 ? m - i : 8;
+      if (rows > 4)
+        SG_BLOCK(2);
+      else
+        SG_BLOCK(1);
+    }
+  }
+}
+#undef SG_BLOCK
+#endif
+
+/* The whole small GEMM; returns the path used, or 0 when out of memory for the packed op(A). */
+static int gemm_small(int tA, int tB, int m, int n, int k, double alpha, const double *A, int lda,
+                      const double *B, int ldb, double beta, double *C, int ldc, int path) {
+  if (m == 0 || n == 0) return path;
+  if (alpha == 0.0 || k == 0) {
+    sg_scale(m, n, beta, C, (size_t)ldc);
+    return path;
+  }
+  size_t bp = tB ? (size_t)ldb : 1, bj = tB ? 1 : (size_t)ldb;
+  int avx = GNV_X86 && path == GEMM_PATH_AVX2;
+  int pack = tA || (avx && (m & 3) != 0);
+  double stackbuf[SG_STACK];
+  double *P = NULL, *heap = NULL;
+  const double *a = A;
+  size_t ld = (size_t)lda;
+  if (pack) {
+    size_t ldp = avx ? (size_t)((m + 3) & ~3) : (size_t)m;
+    size_t need = ldp * (size_t)k;
+    P = need <= SG_STACK ? stackbuf : (heap = malloc(sizeof(double) * need));
+    if (P == NULL) return 0;
+    sg_pack(tA, m, k, A, (size_t)lda, P, ldp);
+    a = P;
+    ld = ldp;
+  }
+#if GNV_X86
+  if (avx)
+    sg_avx2(m, n, k, alpha, a, ld, B, bp, bj, beta, C, (size_t)ldc);
+  else
+#endif
+    sg_scalar(m, n, k, alpha, a, ld, B, bp, bj, beta, C, (size_t)ldc);
+  free(heap);
+  return avx ? GEMM_PATH_AVX2 : GEMM_PATH_SCALAR;
+}
+
+/* dgemmSmall(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, path) → the path used (1 scalar,
+   2 AVX2+FMA). path 0 = the best for this CPU, 1 = force the portable path (tests, benchmarks). */
+static napi_value DgemmSmall(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, &a, 14)) return NULL;
+  int tA = arg_int(&a, 0), tB = arg_int(&a, 1);
+  int m = arg_int(&a, 2), n = arg_int(&a, 3), k = arg_int(&a, 4);
+  double alpha = arg_double(&a, 5);
+  int lda = arg_int(&a, 7), ldb = arg_int(&a, 9), ldc = arg_int(&a, 12), path = arg_int(&a, 13);
+  double beta = arg_double(&a, 10);
+  if (a.bad) return NULL;
+  int ar = tA ? k : m, ac = tA ? m : k, br = tB ? n : k, bc = tB ? k : n;
+  if (!ld_ok(ar, lda) || !ld_ok(br, ldb) || !ld_ok(m, ldc)) FAIL("gnvpro native dgemmSmall: bad leading dimension");
+  double *A = arg_array(&a, 6, napi_float64_array, extent(ar, ac, lda));
+  double *B = arg_array(&a, 8, napi_float64_array, extent(br, bc, ldb));
+  double *C = arg_array(&a, 11, napi_float64_array, extent(m, n, ldc));
+  if (a.bad) return NULL;
+  int use = (path == GEMM_PATH_SCALAR) ? GEMM_PATH_SCALAR : gemm_best_path;
+  int r = gemm_small(tA != 0, tB != 0, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, use);
+  if (r == 0) FAIL("gnvpro native dgemmSmall: out of memory for the packed A");
+  return ret_int(env, r);
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a;
   if (!get_args(env, info, &a, 1)) return NULL;
@@ -585,8 +823,10 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"getThreads", NULL, GetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"config", NULL, Config, NULL, NULL, NULL, napi_default, NULL},
       {"dtanhBias", NULL, DtanhBias, NULL, NULL, NULL, napi_default, NULL},
+      {"dgemmSmall", NULL, DgemmSmall, NULL, NULL, NULL, napi_default, NULL},
   };
   tanh_best_path = tanh_detect_path();
+  gemm_best_path = tanh_best_path == TANH_PATH_AVX2 ? GEMM_PATH_AVX2 : GEMM_PATH_SCALAR;
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;
 }

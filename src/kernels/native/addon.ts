@@ -112,6 +112,28 @@ export interface Addon {
     D: Float64Array | null,
     path: number,
   ): number;
+  /**
+   * Direct small-matrix dgemm (same arguments as dgemm, then path): C ← α op(A) op(B) + β C without
+   * OpenBLAS. path 0 = the best for this CPU, 1 = force the portable path. Returns the path used:
+   * 1 portable, 2 AVX2+FMA (also for m = 0 or n = 0, so an empty call tells the best path). Absent
+   * from addons built before it.
+   */
+  dgemmSmall?(
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    A: Float64Array,
+    lda: number,
+    B: Float64Array,
+    ldb: number,
+    beta: number,
+    C: Float64Array,
+    ldc: number,
+    path: number,
+  ): number;
   setThreads(n: number): void;
   getThreads(): number;
   config(): string;

@@ -1,7 +1,8 @@
 /**
  * The native kernel backend: validates every call (../validate.ts) and then calls the OpenBLAS /
  * LAPACKE addon on the caller's arrays. Products too small to amortise the call (see
- * NATIVE_GEMM_MIN_FLOPS) run in the TypeScript GEMM instead.
+ * NATIVE_GEMM_MIN_FLOPS) run in the TypeScript GEMM instead; small dgemms where OpenBLAS's set-up
+ * dominates (smallGemmFits) run in the addon's own direct kernel (dgemmSmall) when the CPU has AVX2+FMA.
  */
 import type { Kernels, Trans, Uplo } from "../types.js";
 import * as v from "../validate.js";
@@ -23,6 +24,24 @@ export function setNativeGemmMinFlops(flops: number): void {
 }
 
 /**
+ * Whether the addon's direct small-matrix kernel (dgemmSmall, AVX2+FMA) beats OpenBLAS for this dgemm:
+ * the measured rule of docs/DESIGN.md ("Small GEMMs"). op(A) of at most 2048 entries (it is re-read
+ * for every 6 columns of C, so it must stay in L1), or one row block (m ≤ 8) with a long k and
+ * op(B) of at most 400·400 entries; m ≤ 64. When op(A) must be copied first (transposed, or m not
+ * a multiple of 4), at least 16 columns so the copy is amortised.
+ */
+export function smallGemmFits(tA: Trans, m: number, n: number, k: number): boolean {
+  if (m > 64 || !(m * k <= 2048 || (m <= 8 && k * n <= 160000))) return false;
+  return (tA === "N" && m % 4 === 0) || n >= 16;
+}
+
+let SMALL_GEMM = true;
+/** Turn the direct small-matrix dgemm off or on (benchmarks and tests compare it with OpenBLAS). */
+export function setNativeSmallGemm(on: boolean): void {
+  SMALL_GEMM = on;
+}
+
+/**
  * dtanhBias sweeps with fewer than this many entries run in TypeScript (the addon call costs more than
  * the sweep there; measured crossover, docs/DESIGN.md "Fused bias + tanh").
  */
@@ -39,11 +58,17 @@ const UL = (u: Uplo): number => (u === "U" ? 0 : 1);
 export function makeNativeKernels(addon: Addon): Kernels {
   const config = addon.config();
   const version = /OpenBLAS\s+([0-9][0-9.]*)/.exec(config)?.[1] ?? "unknown";
+  // An empty call reports the best path; the portable one is slower than OpenBLAS, so only AVX2 is used.
+  const empty = new Float64Array(1);
+  const small = addon.dgemmSmall;
+  const smallOk = small !== undefined && small(0, 0, 0, 0, 0, 1, empty, 1, empty, 1, 0, empty, 1, 0) === 2;
   return {
     name: "native",
     dgemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) {
       v.validateGemm("dgemm", Float64Array, tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
       if (m * n * k < NATIVE_GEMM_MIN_FLOPS) jsGemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+      else if (smallOk && SMALL_GEMM && smallGemmFits(tA, m, n, k))
+        small(T(tA), T(tB), m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, 0);
       else addon.dgemm(T(tA), T(tB), m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
     },
     sgemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) {
