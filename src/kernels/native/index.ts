@@ -28,12 +28,19 @@ export function setNativeGemmMinFlops(flops: number): void {
  * the measured rule of docs/DESIGN.md ("Small GEMMs"). op(A) of at most 2048 entries (it is re-read
  * for every 6 columns of C, so it must stay in L1), or one row block (m ≤ 8) with a long k and
  * op(B) of at most 400·400 entries; m ≤ 64. When op(A) must be copied first (transposed, or m not
- * a multiple of 4), at least 16 columns so the copy is amortised.
+ * a multiple of 4), at least 16 columns so the copy is amortised, unless op(A) is tiny (k ≤ 8, m ≤ 16).
  */
 export function smallGemmFits(tA: Trans, m: number, n: number, k: number): boolean {
   if (m > 64 || !(m * k <= 2048 || (m <= 8 && k * n <= 160000))) return false;
-  return (tA === "N" && m % 4 === 0) || n >= 16;
+  return (tA === "N" && m % 4 === 0) || n >= 16 || (k <= 8 && m <= 16);
 }
+
+/**
+ * With the small kernel available, dgemms with m·n·k below this (and below NATIVE_GEMM_MIN_FLOPS) run
+ * in TypeScript: measured through kernels().dgemm, TS ahead up to 3³ = 27, even at 4³, behind from
+ * 105 on (docs/DESIGN.md, "Small GEMMs"). sgemm and dsyrk keep NATIVE_GEMM_MIN_FLOPS.
+ */
+export const NATIVE_SMALL_GEMM_MIN_FLOPS = 64;
 
 let SMALL_GEMM = true;
 /** Turn the direct small-matrix dgemm off or on (benchmarks and tests compare it with OpenBLAS). */
@@ -66,8 +73,12 @@ export function makeNativeKernels(addon: Addon): Kernels {
     name: "native",
     dgemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) {
       v.validateGemm("dgemm", Float64Array, tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-      if (m * n * k < NATIVE_GEMM_MIN_FLOPS) jsGemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-      else if (smallOk && SMALL_GEMM && smallGemmFits(tA, m, n, k))
+      const useSmall = smallOk && SMALL_GEMM;
+      const tsBelow = useSmall
+        ? Math.min(NATIVE_GEMM_MIN_FLOPS, NATIVE_SMALL_GEMM_MIN_FLOPS)
+        : NATIVE_GEMM_MIN_FLOPS;
+      if (m * n * k < tsBelow) jsGemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+      else if (useSmall && smallGemmFits(tA, m, n, k))
         small(T(tA), T(tB), m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, 0);
       else addon.dgemm(T(tA), T(tB), m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
     },
