@@ -220,6 +220,7 @@ describe("dgemmSmall: the native direct small-matrix dgemm", () => {
     assert.ok(smallGemmFits("N", 8, 400, 55));
     assert.ok(!smallGemmFits("N", 32, 32, 900));
     assert.ok(!smallGemmFits("N", 128, 128, 128));
+    assert.ok(!smallGemmFits("N", 1, 400, 8), "one row: 3 of 4 lanes wasted");
     assert.ok(
       !smallGemmFits("T", 8, 8, 400),
       "a transposed A with few columns of C: the copy is not amortised",

@@ -25,14 +25,18 @@ export function setNativeGemmMinFlops(flops: number): void {
 
 /**
  * Whether the addon's direct small-matrix kernel (dgemmSmall, AVX2+FMA) beats OpenBLAS for this dgemm:
- * the measured rule of docs/DESIGN.md ("Small GEMMs"). op(A) of at most 2048 entries (it is re-read
- * for every 6 columns of C, so it must stay in L1), or one row block (m ≤ 8) with a long k and
- * op(B) of at most 400·400 entries; m ≤ 64. When op(A) must be copied first (transposed, or m not
- * a multiple of 4), at least 16 columns so the copy is amortised, unless op(A) is tiny (k ≤ 8, m ≤ 16).
+ * the measured rule of docs/DESIGN.md ("Small GEMMs"). 2 ≤ m ≤ 64 (a single row wastes 3 of 4 vector
+ * lanes), and op(A) of at most 2048 entries (it is re-read for every 6 columns of C, so it should stay
+ * in L1), or one row block (m ≤ 8) with a long k and op(B) of at most 400·400 entries, or at most 16
+ * columns of C (op(A) read at most three times). When op(A) must first be copied (transposed, or m
+ * not a multiple of 4), at least 32 columns so the copy is amortised, unless op(A) is tiny (k ≤ 8,
+ * m ≤ 16).
  */
 export function smallGemmFits(tA: Trans, m: number, n: number, k: number): boolean {
-  if (m > 64 || !(m * k <= 2048 || (m <= 8 && k * n <= 160000))) return false;
-  return (tA === "N" && m % 4 === 0) || n >= 16 || (k <= 8 && m <= 16);
+  if (m < 2 || m > 64) return false;
+  const copied = tA === "T" || m % 4 !== 0;
+  if (copied && n < 32 && !(k <= 8 && m <= 16)) return false;
+  return m * k <= 2048 || (m <= 8 && k * n <= 160000) || (!copied && n <= 16);
 }
 
 /**
