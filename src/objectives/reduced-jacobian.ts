@@ -114,7 +114,7 @@ export function outputsVjp(pt: JacobianPoint, U: Float64Array | null, X0: Float6
 
 /** outputsVjp with an output adjoint U the callee may overwrite. */
 function outputsVjpOwned(pt: JacobianPoint, U: Float64Array | null, X0: Float64Array | null): Float64Array {
-  const { q, m, n, Zhat, W, loss, variant } = pt;
+  const { q, m, n, Zhat } = pt;
   const m1 = m + 1;
   const K = kernels();
   const X = new Float64Array(q * m1);
@@ -124,9 +124,32 @@ function outputsVjpOwned(pt: JacobianPoint, U: Float64Array | null, X0: Float64A
     checkLen(X0, q * m1, "reduced Jacobian transpose: weight adjoint X₀");
     for (let k = 0; k < X.length; k++) X[k] += X0[k];
   }
+  weightVjpInto(pt, X, U, out, false);
+  return out;
+}
+
+/**
+ * out ← Wᵀ U + (dW/dZ)ᵀ [X] (accumulate false; U may be null) or out += (dW/dZ)ᵀ [X] (accumulate true,
+ * U null): the δW part of (3.3), with the output adjoint's direct term folded into the same products.
+ * X (q × (m+1)) and U (q × n) are consumed.
+ */
+function weightVjpInto(
+  pt: JacobianPoint,
+  X: Float64Array,
+  U: Float64Array | null,
+  out: Float64Array,
+  accumulate: boolean,
+): void {
+  const { q, m, n, Zhat, W, loss, variant } = pt;
+  const m1 = m + 1;
+  const K = kernels();
+  const direct = (beta: 0 | 1): void => {
+    if (U !== null) K.dgemm("T", "N", m, n, q, 1, W, q, U, q, beta, out, m);
+    else if (beta === 0) out.fill(0);
+  };
   if (variant === "none") {
-    if (U !== null) K.dgemm("T", "N", m, n, q, 1, W, q, U, q, 0, out, m);
-    return out;
+    if (!accumulate) direct(0);
+    return;
   }
   // Y = −H_W⁻¹[X]/n
   const Y = X;
@@ -134,7 +157,7 @@ function outputsVjpOwned(pt: JacobianPoint, U: Float64Array | null, X0: Float64A
   for (let k = 0; k < Y.length; k++) Y[k] *= -1 / n;
   if (loss.hessDiag === null) {
     // Wᵀ U + W_mᵀ (Y Ẑ) = Wᵀ U + (W_mᵀ Y) Ẑ
-    if (U !== null) K.dgemm("T", "N", m, n, q, 1, W, q, U, q, 0, out, m);
+    if (!accumulate) direct(0);
     const A = new Float64Array(m * m1);
     K.dgemm("T", "N", m, m1, q, 1, W, q, Y, q, 0, A, m);
     K.dgemm("N", "N", m, n, m1, 1, A, m, Zhat, m1, 1, out, m);
@@ -144,31 +167,7 @@ function outputsVjpOwned(pt: JacobianPoint, U: Float64Array | null, X0: Float64A
     K.dgemm("N", "N", q, n, m1, 1, Y, q, Zhat, m1, 0, T, q);
     applyLossHessian(loss, T, T);
     if (U !== null) for (let k = 0; k < T.length; k++) T[k] += U[k];
-    K.dgemm("T", "N", m, n, q, 1, W, q, T, q, 0, out, m);
-  }
-  if (variant === "full") K.dgemm("T", "N", m, n, q, pt.gradScale ?? 1, Y, q, loss.grad, q, 1, out, m);
-  return out;
-}
-
-/** out += (dW/dZ)ᵀ [X]  (the δW part of (3.3)); X is consumed. */
-function addWeightVjp(pt: JacobianPoint, X: Float64Array, out: Float64Array): void {
-  const { q, m, n, Zhat, W, loss, variant } = pt;
-  if (variant === "none") return;
-  const m1 = m + 1;
-  const K = kernels();
-  const Y = X;
-  pt.factor.solveInPlace(Y);
-  for (let k = 0; k < Y.length; k++) Y[k] *= -1 / n;
-  if (loss.hessDiag === null) {
-    // W_mᵀ (Y Ẑ) = (W_mᵀ Y) Ẑ
-    const A = new Float64Array(m * m1);
-    K.dgemm("T", "N", m, m1, q, 1, W, q, Y, q, 0, A, m);
-    K.dgemm("N", "N", m, n, m1, 1, A, m, Zhat, m1, 1, out, m);
-  } else {
-    const T = new Float64Array(q * n);
-    K.dgemm("N", "N", q, n, m1, 1, Y, q, Zhat, m1, 0, T, q);
-    applyLossHessian(loss, T, T);
-    K.dgemm("T", "N", m, n, q, 1, W, q, T, q, 1, out, m);
+    K.dgemm("T", "N", m, n, q, 1, W, q, T, q, accumulate ? 1 : 0, out, m);
   }
   if (variant === "full") K.dgemm("T", "N", m, n, q, pt.gradScale ?? 1, Y, q, loss.grad, q, 1, out, m);
 }
@@ -199,7 +198,7 @@ export function gaussNewtonFeatures(pt: JacobianPoint, dZ: Float64Array): Float6
     const B = new Float64Array(m * m);
     K.dgemm("T", "N", m, m, q, 1, W, q, W, q, 0, B, m);
     K.dgemm("N", "N", m, n, m, 1 / n, B, m, dZ, m, 1, out, m);
-    addWeightVjp(pt, X, out);
+    weightVjpInto(pt, X, null, out, true);
     return out;
   }
   const { dW, dS } = outputsJvp(pt, dZ);
