@@ -1,35 +1,24 @@
+/** The GEMM arguments in BLAS order, transposes as 0/1 (Kernels.dgemm's contract). */
+export type AddonGemmArgs<T extends Float64Array | Float32Array> = [
+  tA: number,
+  tB: number,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: T,
+  lda: number,
+  B: T,
+  ldb: number,
+  beta: number,
+  C: T,
+  ldc: number,
+];
+
 /** The shape of the compiled addon (native/gnvpro_kernels.c); flags are small integers. */
 export interface Addon {
-  dgemm(
-    tA: number,
-    tB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    A: Float64Array,
-    lda: number,
-    B: Float64Array,
-    ldb: number,
-    beta: number,
-    C: Float64Array,
-    ldc: number,
-  ): void;
-  sgemm(
-    tA: number,
-    tB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    A: Float32Array,
-    lda: number,
-    B: Float32Array,
-    ldb: number,
-    beta: number,
-    C: Float32Array,
-    ldc: number,
-  ): void;
+  dgemm(...args: AddonGemmArgs<Float64Array>): void;
+  sgemm(...args: AddonGemmArgs<Float32Array>): void;
   dsyrk(
     uplo: number,
     trans: number,
@@ -118,22 +107,7 @@ export interface Addon {
    * 1 portable, 2 AVX2+FMA (also for m = 0 or n = 0, so an empty call tells the best path). Absent
    * from addons built before it.
    */
-  dgemmSmall?(
-    tA: number,
-    tB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    A: Float64Array,
-    lda: number,
-    B: Float64Array,
-    ldb: number,
-    beta: number,
-    C: Float64Array,
-    ldc: number,
-    path: number,
-  ): number;
+  dgemmSmall?(...args: [...AddonGemmArgs<Float64Array>, path: number]): number;
   setThreads(n: number): void;
   getThreads(): number;
   config(): string;
