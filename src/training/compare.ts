@@ -103,15 +103,15 @@ export async function compareOptimizers(o: CompareOptions): Promise<MethodFigure
   const methods = o.methods ?? ["gnvpro", "lbfgs-varpro", "gn", "adam"];
   const out: MethodFigures[] = [];
   const q = o.train.C.length / o.train.n;
-  const reduced = () =>
-    new VarProObjective({
-      net: o.makeNet(),
-      Y: o.train.Y,
-      C: o.train.C,
-      loss: "least-squares",
-      alphaW: o.alphaW,
-      alphaTheta: o.alphaTheta,
-    });
+  const varproOptions = () => ({
+    net: o.makeNet(),
+    Y: o.train.Y,
+    C: o.train.C,
+    loss: "least-squares" as const,
+    alphaW: o.alphaW,
+    alphaTheta: o.alphaTheta,
+  });
+  const reduced = () => new VarProObjective(varproOptions());
   const joint = () =>
     new JointObjective({
       net: o.makeNet(),
@@ -161,14 +161,7 @@ export async function compareOptimizers(o: CompareOptions): Promise<MethodFigure
   if (methods.includes("gnvpro"))
     for (const [name, trOpts] of Object.entries(variants)) {
       // a VarPro objective that can also build itself on subsets (subsampled curvature)
-      const obj = new SubsampledVarPro({
-        net: o.makeNet(),
-        Y: o.train.Y,
-        C: o.train.C,
-        loss: "least-squares",
-        alphaW: o.alphaW,
-        alphaTheta: o.alphaTheta,
-      });
+      const obj = new SubsampledVarPro(varproOptions());
       const r = trainSync({
         optimizer: gnvproOptimizer(trOpts),
         objective: obj,
