@@ -70,3 +70,17 @@ export function randSpd(rng: Rng, n: number): Float64Array {
 }
 
 export const EPS = 2.220446049250313e-16;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+/** Spacing of doubles at |v| (the ulp of v's binade; 2⁻¹⁰⁷⁴ for subnormals). */
+export function ulpOf(v: number): number {
+  f64[0] = v;
+  const e = (u32[1] >>> 20) & 0x7ff;
+  return Math.pow(2, Math.max(e, 1) - 1075);
+}
+/** Distance in ulps, measured in the finer of the two binades (conservative). */
+export function ulps(a: number, b: number): number {
+  if (a === b) return 0;
+  return Math.abs(a - b) / Math.min(ulpOf(a), ulpOf(b));
+}

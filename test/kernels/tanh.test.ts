@@ -4,21 +4,7 @@ import { kernels } from "../../src/kernels/index.js";
 import { loadAddon } from "../../src/kernels/native/load.js";
 import { fastTanh } from "../../src/kernels/js/tanh.js";
 import { Rng } from "../../src/util/rng.js";
-import { backends } from "./helpers.js";
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-/** Spacing of doubles at |v| (the ulp of v's binade; 2⁻¹⁰⁷⁴ for subnormals). */
-function ulpOf(v: number): number {
-  f64[0] = v;
-  const e = (u32[1] >>> 20) & 0x7ff;
-  return Math.pow(2, Math.max(e, 1) - 1075);
-}
-/** Distance in ulps, measured in the finer of the two binades (conservative). */
-function ulps(a: number, b: number): number {
-  if (a === b) return 0;
-  return Math.abs(a - b) / Math.min(ulpOf(a), ulpOf(b));
-}
+import { backends, ulps } from "./helpers.js";
 
 /** The test points: log-uniform magnitudes, dense sweeps of [0.98, 1.02] (the blend point) and
  *  [1, 25], tiny and huge values, both signs. */

@@ -4,20 +4,7 @@ import { fastTanh, applyActivation, ACTIVATIONS, SMOOTH_RELU_ETA } from "../../s
 import { kaimingUniform, xavierUniform } from "../../src/layers/init.js";
 import { mlp, resnetSurrogate, cnnCifar } from "../../src/layers/networks.js";
 import { Rng } from "../../src/util/rng.js";
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-/** Spacing of doubles at |v| (the ulp of v's binade; 2⁻¹⁰⁷⁴ for subnormals). */
-function ulpOf(v: number): number {
-  f64[0] = v;
-  const e = (u32[1] >>> 20) & 0x7ff;
-  return Math.pow(2, Math.max(e, 1) - 1075);
-}
-/** Distance in ulps, measured in the finer of the two binades (conservative). */
-function ulps(a: number, b: number): number {
-  if (a === b) return 0;
-  return Math.abs(a - b) / Math.min(ulpOf(a), ulpOf(b));
-}
+import { ulps } from "../kernels/helpers.js";
 
 test("fastTanh within 2 ulp of Math.tanh on 10⁶ points over many scales, and exact limits", () => {
   const rng = new Rng(42);
