@@ -11,7 +11,7 @@ import type { Addon } from "../../src/kernels/native/addon.js";
 import { setNativeSmallGemm, smallGemmFits } from "../../src/kernels/native/index.js";
 import type { Trans } from "../../src/kernels/types.js";
 import { Rng } from "../../src/util/rng.js";
-import { EPS, at, randn, refGemm } from "./helpers.js";
+import { EPS, at, gemmOperands, randn, refGemm } from "./helpers.js";
 
 const SKIP = "js backend: dgemmSmall is part of the native addon";
 const loaded = kernels().name === "native" ? loadAddon() : null;
@@ -36,14 +36,7 @@ interface Case {
 function check(ad: Addon, c: Case, path: number, seed: number): number {
   const { tA, tB, m, n, k, alpha, beta, pad } = c;
   const rng = new Rng(seed);
-  const [ar, ac] = tA === "N" ? [m, k] : [k, m];
-  const [br, bc] = tB === "N" ? [k, n] : [n, k];
-  const lda = Math.max(1, ar + pad);
-  const ldb = Math.max(1, br + pad);
-  const ldc = Math.max(1, m + pad);
-  const A = randn(rng, lda * Math.max(ac, 1));
-  const B = randn(rng, ldb * Math.max(bc, 1));
-  const C0 = randn(rng, ldc * Math.max(n, 1));
+  const { A, B, C0, lda, ldb, ldc } = gemmOperands(rng, tA, tB, m, n, k, pad);
   if (beta === 0) for (let i = 0; i < C0.length; i += 3) C0[i] = NaN; // β = 0 ignores C, NaN too
   const A0 = A.slice();
   const B0 = B.slice();

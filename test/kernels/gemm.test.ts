@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { Kernels, Trans, Uplo } from "../../src/kernels/types.js";
 import { Rng } from "../../src/util/rng.js";
-import { EPS, backends, maxDiff, randn, refGemm } from "./helpers.js";
+import { EPS, backends, gemmOperands, maxDiff, randn, refGemm } from "./helpers.js";
 import { setDirectLimit } from "../../src/kernels/js/gemm.js";
 
 const TRANS: Trans[] = ["N", "T"];
@@ -20,14 +20,7 @@ function checkGemm(
   pad = 1,
 ): void {
   const rng = new Rng(seed);
-  const [ar, ac] = tA === "N" ? [m, k] : [k, m];
-  const [br, bc] = tB === "N" ? [k, n] : [n, k];
-  const lda = Math.max(1, ar + pad);
-  const ldb = Math.max(1, br + pad);
-  const ldc = Math.max(1, m + pad);
-  const A = randn(rng, lda * Math.max(ac, 1));
-  const B = randn(rng, ldb * Math.max(bc, 1));
-  const C0 = randn(rng, ldc * Math.max(n, 1));
+  const { A, B, C0, lda, ldb, ldc } = gemmOperands(rng, tA, tB, m, n, k, pad);
   const alpha = 1.5;
   const beta = seed % 3 === 0 ? 0 : -0.5;
   if (beta === 0) for (let i = 0; i < C0.length; i++) if (i % 7 === 0) C0[i] = NaN; // β = 0 ignores C

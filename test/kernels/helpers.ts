@@ -84,3 +84,24 @@ export function ulps(a: number, b: number): number {
   if (a === b) return 0;
   return Math.abs(a - b) / Math.min(ulpOf(a), ulpOf(b));
 }
+
+/** Random operands of C ← α op(A) op(B) + β C with `pad` extra rows in every leading dimension. */
+export function gemmOperands(
+  rng: Rng,
+  tA: Trans,
+  tB: Trans,
+  m: number,
+  n: number,
+  k: number,
+  pad: number,
+): { A: Float64Array; B: Float64Array; C0: Float64Array; lda: number; ldb: number; ldc: number } {
+  const [ar, ac] = tA === "N" ? [m, k] : [k, m];
+  const [br, bc] = tB === "N" ? [k, n] : [n, k];
+  const lda = Math.max(1, ar + pad);
+  const ldb = Math.max(1, br + pad);
+  const ldc = Math.max(1, m + pad);
+  const A = randn(rng, lda * Math.max(ac, 1));
+  const B = randn(rng, ldb * Math.max(bc, 1));
+  const C0 = randn(rng, ldc * Math.max(n, 1));
+  return { A, B, C0, lda, ldb, ldc };
+}
