@@ -24,7 +24,7 @@ import { Sgd } from "../optimizers/sgd.js";
 import { BlockSampledTR, blockProblem, splitBlocks } from "../optimizers/block-sampled.js";
 import { solveInnerCE } from "../objectives/inner-ce.js";
 import { solveInnerLS } from "../objectives/inner-ls.js";
-import { columns } from "./userdata.js";
+import { selectColumns } from "../data/split.js";
 import type { BaseState, Optimizer } from "../optimizers/types.js";
 import { train, type Metrics } from "../training/train.js";
 import { SubsampledVarPro } from "../training/subsampled-varpro.js";
@@ -233,8 +233,8 @@ function setupBlockSampled(p: PreparedRun, net: Layer, theta: Float64Array, alph
         k,
         obj: new VarProObjective({
           net,
-          Y: columns(p.Ytrain, d, idx),
-          C: columns(p.Ctrain, q, idx),
+          Y: selectColumns(p.Ytrain, d, idx),
+          C: selectColumns(p.Ctrain, q, idx),
           loss: p.data.loss as LossKind,
           alphaW: s.alphaW,
           alphaTheta,

@@ -4,6 +4,7 @@
  * data's original units; preprocessing is fitted later on the training part).
  */
 import { Rng } from "../util/rng.js";
+import { selectColumns } from "../data/split.js";
 import { readMatrix, type RowMatrix } from "../model/io.js";
 import type { Task } from "./config.js";
 import type { InputPreprocessing, LossName } from "./presets.js";
@@ -107,13 +108,6 @@ export function splitSizes(n: number, split: readonly [number, number, number]):
   return [nTrain, nVal, nTest];
 }
 
-/** Gather columns `idx` of a rows × n column-major matrix. */
-export function columns(X: Float64Array, rows: number, idx: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(rows * idx.length);
-  for (let j = 0; j < idx.length; j++) out.set(X.subarray(idx[j] * rows, (idx[j] + 1) * rows), j * rows);
-  return out;
-}
-
 /** Salt of the split's random stream ("SPLT"). */
 export const SPLIT_SALT = 0x53504c54;
 
@@ -133,7 +127,7 @@ export function splitColumns(
   const perm = new Rng(seed ^ SPLIT_SALT).permutation(n);
   const part = (from: number, count: number): Part => {
     const idx = perm.subarray(from, from + count);
-    return { Y: columns(Y, d, idx), C: columns(C, q, idx), n: count };
+    return { Y: selectColumns(Y, d, idx), C: selectColumns(C, q, idx), n: count };
   };
   return { train: part(0, a), val: part(a, b), test: part(a + b, c) };
 }

@@ -10,16 +10,10 @@
  * the linearisation point (free: cached), so its result does not depend on earlier calls and a
  * resumed run is exact.
  */
+import { selectColumns } from "../data/split.js";
 import { VarProObjective, type VarProOptions } from "../objectives/reduced.js";
 import type { GNObjective } from "../objectives/types.js";
 import type { CurvatureSubsets } from "../optimizers/subsampled-curvature.js";
-
-/** Columns idx of a rows × n column-major matrix. */
-function gatherColumns(X: Float64Array, rows: number, idx: Int32Array): Float64Array {
-  const out = new Float64Array(rows * idx.length);
-  for (let j = 0; j < idx.length; j++) out.set(X.subarray(idx[j] * rows, (idx[j] + 1) * rows), j * rows);
-  return out;
-}
 
 export class SubsampledVarPro extends VarProObjective implements CurvatureSubsets {
   readonly nSamples: number;
@@ -50,8 +44,8 @@ export class SubsampledVarPro extends VarProObjective implements CurvatureSubset
     if (!same) {
       const obj = new VarProObjective({
         ...this.base,
-        Y: gatherColumns(this.base.Y, this.net.nIn, idx),
-        C: gatherColumns(this.base.C, this.q, idx),
+        Y: selectColumns(this.base.Y, this.net.nIn, idx),
+        C: selectColumns(this.base.C, this.q, idx),
         work: this.work,
         workScale: (this.workScale * idx.length) / n,
       });
