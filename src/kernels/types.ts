@@ -168,6 +168,57 @@ export interface Kernels {
    */
   dtanhBias(m: number, n: number, Z: Float64Array, b: Float64Array | null, D: Float64Array | null): void;
 
+  /**
+   * Fused sweep of a linearised RK4 stage (the antisymmetric ResNet's JVP) over the first len entries
+   * of each array: v = D ⊙ dk, then mode 0 (stage 1): next = cur + cN·v, dYs = cur + cS·v; mode 1
+   * (stages 2 and 3): next += cN·v, dYs = cur + cS·v; mode 2 (stage 4): next += cN·v (cur and dYs
+   * unused, may be null). The written arrays (next, dYs) must not overlap each other or the read
+   * ones. Not BLAS: our own kernel (native: AVX2+FMA when the CPU has it, else portable C; short
+   * sweeps and the js backend: src/kernels/js/rk4.ts). Results agree across paths to rounding.
+   */
+  rk4JvpStage(
+    mode: 0 | 1 | 2,
+    len: number,
+    dk: Float64Array,
+    D: Float64Array,
+    cur: Float64Array | null,
+    next: Float64Array,
+    dYs: Float64Array | null,
+    cN: number,
+    cS: number,
+  ): void;
+
+  /**
+   * Fused sweep of an adjoint RK4 stage over len entries: G = D ⊙ (cL·λ + cM·μ) (μ null: D ⊙ cL·λ).
+   * G must not overlap λ, μ or D. Paths as rk4JvpStage.
+   */
+  rk4VjpStage(
+    len: number,
+    lam: Float64Array,
+    mu: Float64Array | null,
+    D: Float64Array,
+    G: Float64Array,
+    cL: number,
+    cM: number,
+  ): void;
+
+  /**
+   * The adjoint RK4 stage 1 over len entries: λ_new = λ + μ4 + μ3 + μ2 and G = D ⊙ (cL·λ + cM·μ2)
+   * in one sweep. G and λ_new must not overlap each other or the read arrays. Paths as rk4JvpStage.
+   */
+  rk4VjpStage1(
+    len: number,
+    lam: Float64Array,
+    mu4: Float64Array,
+    mu3: Float64Array,
+    mu2: Float64Array,
+    D: Float64Array,
+    G: Float64Array,
+    lamNew: Float64Array,
+    cL: number,
+    cM: number,
+  ): void;
+
   /** BLAS threads (the js backend is single-threaded and reports 1). */
   setThreads(n: number): void;
   info(): BlasInfo;

@@ -423,3 +423,114 @@ export function validateThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > 1024)
     fail("setThreads", `threads must be an integer in [1, 1024], got ${n}`);
 }
+
+/** A Float64Array `name` with at least len elements. */
+function checkVector(op: string, name: string, a: unknown, len: number): void {
+  if (!(a instanceof Float64Array)) fail(op, `${name} must be a Float64Array, got ${typeName(a)}`);
+  if (a.length < len) fail(op, `${name} needs len = ${len} elements, has ${a.length}`);
+}
+
+/** Written array `o` must not overlap the arrays of `ins` (null entries skipped), over len entries. */
+function checkWritten(
+  op: string,
+  len: number,
+  nameO: string,
+  o: Float64Array,
+  names: readonly string[],
+  a: Float64Array | null,
+  b: Float64Array | null,
+  c: Float64Array | null,
+  d: Float64Array | null,
+  e: Float64Array | null,
+  f: Float64Array | null,
+): void {
+  // buffer identity first: the common case (separate buffers) costs six comparisons
+  if (a !== null && a.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[0], a, len);
+  if (b !== null && b.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[1], b, len);
+  if (c !== null && c.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[2], c, len);
+  if (d !== null && d.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[3], d, len);
+  if (e !== null && e.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[4], e, len);
+  if (f !== null && f.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[5], f, len);
+}
+
+const JVP_NAMES = ["dYs", "dk", "D", "cur"];
+const JVP_NAMES_D = ["dk", "D", "cur"];
+
+export function validateRk4JvpStage(
+  mode: number,
+  len: number,
+  dk: Float64Array,
+  D: Float64Array,
+  cur: Float64Array | null,
+  next: Float64Array,
+  dYs: Float64Array | null,
+  cN: number,
+  cS: number,
+): void {
+  const op = "rk4JvpStage";
+  if (mode !== 0 && mode !== 1 && mode !== 2) fail(op, `mode must be 0, 1 or 2, got ${mode}`);
+  checkDim(op, "len", len);
+  checkVector(op, "dk", dk, len);
+  checkVector(op, "D", D, len);
+  checkVector(op, "next", next, len);
+  if (typeof cN !== "number" || typeof cS !== "number") fail(op, "cN and cS must be numbers");
+  if (mode === 2) {
+    checkWritten(op, len, "next", next, JVP_NAMES, null, dk, D, null, null, null);
+    return;
+  }
+  if (cur === null || dYs === null) fail(op, `mode ${mode} needs cur and dYs (got null)`);
+  checkVector(op, "cur", cur, len);
+  checkVector(op, "dYs", dYs, len);
+  checkWritten(op, len, "next", next, JVP_NAMES, dYs, dk, D, cur, null, null);
+  checkWritten(op, len, "dYs", dYs, JVP_NAMES_D, dk, D, cur, null, null, null);
+}
+
+const VJP_NAMES = ["lam", "mu", "D"];
+
+export function validateRk4VjpStage(
+  len: number,
+  lam: Float64Array,
+  mu: Float64Array | null,
+  D: Float64Array,
+  G: Float64Array,
+  cL: number,
+  cM: number,
+): void {
+  const op = "rk4VjpStage";
+  checkDim(op, "len", len);
+  checkVector(op, "lam", lam, len);
+  if (mu !== null) checkVector(op, "mu", mu, len);
+  checkVector(op, "D", D, len);
+  checkVector(op, "G", G, len);
+  if (typeof cL !== "number" || typeof cM !== "number") fail(op, "cL and cM must be numbers");
+  checkWritten(op, len, "G", G, VJP_NAMES, lam, mu, D, null, null, null);
+}
+
+const VJP1_NAMES = ["lamNew", "lam", "mu4", "mu3", "mu2", "D"];
+const VJP1_NAMES_L = VJP1_NAMES.slice(1);
+
+export function validateRk4VjpStage1(
+  len: number,
+  lam: Float64Array,
+  mu4: Float64Array,
+  mu3: Float64Array,
+  mu2: Float64Array,
+  D: Float64Array,
+  G: Float64Array,
+  lamNew: Float64Array,
+  cL: number,
+  cM: number,
+): void {
+  const op = "rk4VjpStage1";
+  checkDim(op, "len", len);
+  checkVector(op, "lam", lam, len);
+  checkVector(op, "mu4", mu4, len);
+  checkVector(op, "mu3", mu3, len);
+  checkVector(op, "mu2", mu2, len);
+  checkVector(op, "D", D, len);
+  checkVector(op, "G", G, len);
+  checkVector(op, "lamNew", lamNew, len);
+  if (typeof cL !== "number" || typeof cM !== "number") fail(op, "cL and cM must be numbers");
+  checkWritten(op, len, "G", G, VJP1_NAMES, lamNew, lam, mu4, mu3, mu2, D);
+  checkWritten(op, len, "lamNew", lamNew, VJP1_NAMES_L, lam, mu4, mu3, mu2, D, null);
+}

@@ -164,92 +164,6 @@ function fwdLast(k: Float64Array, next: Float64Array, cN: number, w: number, c: 
     for (let i = 0; i < w; i++) next[oN + i] += cN * k[oK + i];
 }
 
-/** Linearised stage 1: v = D ⊙ dk; next = cur + cN·v, dYs = cur + cS·v. */
-function jvpFirst(
-  dk: Float64Array,
-  D: Float64Array,
-  cur: Float64Array,
-  next: Float64Array,
-  dYs: Float64Array,
-  cN: number,
-  cS: number,
-): void {
-  const len = dk.length;
-  for (let q = 0; q < len; q++) {
-    const v = D[q] * dk[q];
-    const c = cur[q];
-    next[q] = c + cN * v;
-    dYs[q] = c + cS * v;
-  }
-}
-
-/** Linearised stages 2 and 3: v = D ⊙ dk; next += cN·v, dYs = cur + cS·v. */
-function jvpMid(
-  dk: Float64Array,
-  D: Float64Array,
-  cur: Float64Array,
-  next: Float64Array,
-  dYs: Float64Array,
-  cN: number,
-  cS: number,
-): void {
-  const len = dk.length;
-  for (let q = 0; q < len; q++) {
-    const v = D[q] * dk[q];
-    next[q] += cN * v;
-    dYs[q] = cur[q] + cS * v;
-  }
-}
-
-/** Linearised stage 4: next += cN · D ⊙ dk. */
-function jvpLast(dk: Float64Array, D: Float64Array, next: Float64Array, cN: number): void {
-  const len = dk.length;
-  for (let q = 0; q < len; q++) next[q] += cN * (D[q] * dk[q]);
-}
-
-/** Adjoint stage 4 (the first of a step backwards): G = D ⊙ (cL·λ). */
-function vjpStage4(lam: Float64Array, D: Float64Array, G: Float64Array, cL: number): void {
-  const len = G.length;
-  for (let q = 0; q < len; q++) G[q] = D[q] * (cL * lam[q]);
-}
-
-/** Adjoint stages 3 and 2: G = D ⊙ (cL·λ + cM·μ). */
-function vjpStageMid(
-  lam: Float64Array,
-  mu: Float64Array,
-  D: Float64Array,
-  G: Float64Array,
-  cL: number,
-  cM: number,
-): void {
-  const len = G.length;
-  for (let q = 0; q < len; q++) G[q] = D[q] * (cL * lam[q] + cM * mu[q]);
-}
-
-/**
- * Adjoint stage 1: G = D ⊙ (cL·λ + cM·μ2) and the step's λ_new = λ + μ4 + μ3 + μ2 (stage 1's Kᵀ G is
- * added by the GEMM that follows), in one sweep.
- */
-function vjpStage1(
-  lam: Float64Array,
-  mu4: Float64Array,
-  mu3: Float64Array,
-  mu2: Float64Array,
-  D: Float64Array,
-  G: Float64Array,
-  lamNew: Float64Array,
-  cL: number,
-  cM: number,
-): void {
-  const len = G.length;
-  for (let q = 0; q < len; q++) {
-    const l = lam[q];
-    const m2 = mu2[q];
-    lamNew[q] = l + mu4[q] + mu3[q] + m2;
-    G[q] = D[q] * (cL * l + cM * m2);
-  }
-}
-
 // scratch slots (one column block each)
 const S_K = 0; // stage value k (forward), dk (JVP), G (VJP)
 const S_A = 1; // JVP: dY at the stage input; VJP: μ
@@ -493,24 +407,24 @@ export class AntisymResNet implements Layer {
           kern.dgemm("N", "N", w, c, L, 1, dW.KB[t], w, V[o], L, 0, dk, w);
           if (!curZero) kern.dgemm("N", "N", w, c, w, 1, W.K[t], w, cur, w, 1, dk, w);
         } else kern.dgemm("N", "N", w, c, w, 1, W.K[t], w, cur, w, 0, dk, w);
-        jvpFirst(dk, V[o + 4], cur, next, dYs, h / 6, h / 2);
+        kern.rk4JvpStage(0, bl1, dk, V[o + 4], cur, next, dYs, h / 6, h / 2);
         // stages 2 and 3 (midpoint weights)
         if (dW !== null) {
           kern.dgemm("N", "N", w, c, L, 1, dW.KB[m], w, V[o + 1], L, 0, dk, w);
           kern.dgemm("N", "N", w, c, w, 1, W.K[m], w, dYs, w, 1, dk, w);
         } else kern.dgemm("N", "N", w, c, w, 1, W.K[m], w, dYs, w, 0, dk, w);
-        jvpMid(dk, V[o + 5], cur, next, dYs, h / 3, h / 2);
+        kern.rk4JvpStage(1, bl1, dk, V[o + 5], cur, next, dYs, h / 3, h / 2);
         if (dW !== null) {
           kern.dgemm("N", "N", w, c, L, 1, dW.KB[m], w, V[o + 2], L, 0, dk, w);
           kern.dgemm("N", "N", w, c, w, 1, W.K[m], w, dYs, w, 1, dk, w);
         } else kern.dgemm("N", "N", w, c, w, 1, W.K[m], w, dYs, w, 0, dk, w);
-        jvpMid(dk, V[o + 6], cur, next, dYs, h / 3, h);
+        kern.rk4JvpStage(1, bl1, dk, V[o + 6], cur, next, dYs, h / 3, h);
         // stage 4
         if (dW !== null) {
           kern.dgemm("N", "N", w, c, L, 1, dW.KB[t + 1], w, V[o + 3], L, 0, dk, w);
           kern.dgemm("N", "N", w, c, w, 1, W.K[t + 1], w, dYs, w, 1, dk, w);
         } else kern.dgemm("N", "N", w, c, w, 1, W.K[t + 1], w, dYs, w, 0, dk, w);
-        jvpLast(dk, V[o + 7], next, h / 6);
+        kern.rk4JvpStage(2, bl1, dk, V[o + 7], null, next, null, h / 6, 0);
         cur = next;
         curZero = false;
       }
@@ -582,19 +496,19 @@ export class AntisymResNet implements Layer {
         const o = 8 * t;
         const m = nt + t;
         // stage 4
-        vjpStage4(lam, V[o + 7], G, h / 6);
+        kern.rk4VjpStage(bl1, lam, null, V[o + 7], G, h / 6, 0);
         if (acc !== null) kern.dgemm("N", "T", w, L, c, 1, G, w, V[o + 3], L, 1, acc.KB[t + 1], w);
         kern.dgemm("T", "N", w, c, w, 1, W.K[t + 1], w, G, w, 0, mu4, w);
         // stage 3
-        vjpStageMid(lam, mu4, V[o + 6], G, h / 3, h);
+        kern.rk4VjpStage(bl1, lam, mu4, V[o + 6], G, h / 3, h);
         if (acc !== null) kern.dgemm("N", "T", w, L, c, 1, G, w, V[o + 2], L, 1, acc.KB[m], w);
         kern.dgemm("T", "N", w, c, w, 1, W.K[m], w, G, w, 0, mu3, w);
         // stage 2
-        vjpStageMid(lam, mu3, V[o + 5], G, h / 3, h / 2);
+        kern.rk4VjpStage(bl1, lam, mu3, V[o + 5], G, h / 3, h / 2);
         if (acc !== null) kern.dgemm("N", "T", w, L, c, 1, G, w, V[o + 1], L, 1, acc.KB[m], w);
         kern.dgemm("T", "N", w, c, w, 1, W.K[m], w, G, w, 0, mu2, w);
         // stage 1: λ_new = λ + μ4 + μ3 + μ2 in the sweep, + Kᵀ G by the GEMM
-        vjpStage1(lam, mu4, mu3, mu2, V[o + 4], G, lamNew, h / 6, h / 2);
+        kern.rk4VjpStage1(bl1, lam, mu4, mu3, mu2, V[o + 4], G, lamNew, h / 6, h / 2);
         if (acc !== null) kern.dgemm("N", "T", w, L, c, 1, G, w, V[o], L, 1, acc.KB[t], w);
         if (t > 0 || outB !== null) kern.dgemm("T", "N", w, c, w, 1, W.K[t], w, G, w, 1, lamNew, w);
         lam = lamNew;

@@ -10,9 +10,15 @@ import { potrf, potrs, trsm } from "./cholesky.js";
 import { gesvd } from "./svd.js";
 import { gbtrf, gbtrs, pbtrf, pbtrs } from "./banded.js";
 import { tanhBias } from "./tanh.js";
+import { rk4JvpStage, rk4VjpStage, rk4VjpStage1 } from "./rk4.js";
 
 export { gemm as gemmRaw } from "./gemm.js";
 export { fastTanh, tanhBias as tanhBiasRaw } from "./tanh.js";
+export {
+  rk4JvpStage as rk4JvpStageRaw,
+  rk4VjpStage as rk4VjpStageRaw,
+  rk4VjpStage1 as rk4VjpStage1Raw,
+} from "./rk4.js";
 
 export const JS_VERSION = "1";
 
@@ -78,6 +84,18 @@ export const jsKernels: Kernels = {
   dtanhBias(m, n, Z, b, D) {
     v.validateTanhBias(m, n, Z, b, D);
     tanhBias(m, n, Z, b, D);
+  },
+  rk4JvpStage(mode, len, dk, D, cur, next, dYs, cN, cS) {
+    v.validateRk4JvpStage(mode, len, dk, D, cur, next, dYs, cN, cS);
+    rk4JvpStage(mode, len, dk, D, cur, next, dYs, cN, cS);
+  },
+  rk4VjpStage(len, lam, mu, D, G, cL, cM) {
+    v.validateRk4VjpStage(len, lam, mu, D, G, cL, cM);
+    rk4VjpStage(len, lam, mu, D, G, cL, cM);
+  },
+  rk4VjpStage1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM) {
+    v.validateRk4VjpStage1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM);
+    rk4VjpStage1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM);
   },
   setThreads(n) {
     v.validateThreads(n);

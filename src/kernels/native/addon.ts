@@ -108,6 +108,46 @@ export interface Addon {
    * from addons built before it.
    */
   dgemmSmall?(...args: [...AddonGemmArgs<Float64Array>, path: number]): number;
+  /**
+   * The RK4 stage sweeps (see Kernels.rk4JvpStage, rk4VjpStage, rk4VjpStage1), then path: 0 = the best
+   * for this CPU, 1 = force the portable path. Return the path used (1 portable, 2 AVX2+FMA). Absent
+   * from addons built before them.
+   */
+  rk4JvpStage?(
+    mode: number,
+    len: number,
+    dk: Float64Array,
+    D: Float64Array,
+    cur: Float64Array | null,
+    next: Float64Array,
+    dYs: Float64Array | null,
+    cN: number,
+    cS: number,
+    path: number,
+  ): number;
+  rk4VjpStage?(
+    len: number,
+    lam: Float64Array,
+    mu: Float64Array | null,
+    D: Float64Array,
+    G: Float64Array,
+    cL: number,
+    cM: number,
+    path: number,
+  ): number;
+  rk4VjpStage1?(
+    len: number,
+    lam: Float64Array,
+    mu4: Float64Array,
+    mu3: Float64Array,
+    mu2: Float64Array,
+    D: Float64Array,
+    G: Float64Array,
+    lamNew: Float64Array,
+    cL: number,
+    cM: number,
+    path: number,
+  ): number;
   setThreads(n: number): void;
   getThreads(): number;
   config(): string;

@@ -9,6 +9,7 @@ import * as v from "../validate.js";
 import { gemm as jsGemm } from "../js/gemm.js";
 import { syrk as jsSyrk } from "../js/syrk.js";
 import { tanhBias as jsTanhBias } from "../js/tanh.js";
+import { rk4JvpStage as jsRk4Jvp, rk4VjpStage as jsRk4Vjp, rk4VjpStage1 as jsRk4Vjp1 } from "../js/rk4.js";
 import { throwNotSpd, throwSingular } from "../js/index.js";
 import type { Addon } from "./addon.js";
 
@@ -61,6 +62,18 @@ export let NATIVE_TANH_MIN_ENTRIES = 24;
 /** Override the small-sweep cut-off (the benchmark uses 0 to time the addon on every size). */
 export function setNativeTanhMinEntries(entries: number): void {
   NATIVE_TANH_MIN_ENTRIES = entries;
+}
+
+/**
+ * RK4 stage sweeps shorter than this run in TypeScript: an addon call costs ≈ 0.43 µs with its five
+ * array arguments, a TypeScript sweep ≈ 0.25 µs + 2.5 ns per entry; measured crossover ≈ 100–128
+ * entries (docs/DESIGN.md, "RK4 stage sweeps").
+ */
+export let NATIVE_SWEEP_MIN_ENTRIES = 128;
+
+/** Override the sweep cut-off (tests and benchmarks use 0 to run the addon on every length). */
+export function setNativeSweepMinEntries(entries: number): void {
+  NATIVE_SWEEP_MIN_ENTRIES = entries;
 }
 
 const T = (t: Trans): number => (t === "N" ? 0 : 1);
@@ -156,6 +169,24 @@ export function makeNativeKernels(addon: Addon): Kernels {
       v.validateTanhBias(m, n, Z, b, D);
       if (m * n < NATIVE_TANH_MIN_ENTRIES || addon.dtanhBias === undefined) jsTanhBias(m, n, Z, b, D);
       else addon.dtanhBias(m, n, Z, b, D, 0);
+    },
+    rk4JvpStage(mode, len, dk, D, cur, next, dYs, cN, cS) {
+      v.validateRk4JvpStage(mode, len, dk, D, cur, next, dYs, cN, cS);
+      if (len < NATIVE_SWEEP_MIN_ENTRIES || addon.rk4JvpStage === undefined)
+        jsRk4Jvp(mode, len, dk, D, cur, next, dYs, cN, cS);
+      else addon.rk4JvpStage(mode, len, dk, D, cur, next, dYs, cN, cS, 0);
+    },
+    rk4VjpStage(len, lam, mu, D, G, cL, cM) {
+      v.validateRk4VjpStage(len, lam, mu, D, G, cL, cM);
+      if (len < NATIVE_SWEEP_MIN_ENTRIES || addon.rk4VjpStage === undefined)
+        jsRk4Vjp(len, lam, mu, D, G, cL, cM);
+      else addon.rk4VjpStage(len, lam, mu, D, G, cL, cM, 0);
+    },
+    rk4VjpStage1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM) {
+      v.validateRk4VjpStage1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM);
+      if (len < NATIVE_SWEEP_MIN_ENTRIES || addon.rk4VjpStage1 === undefined)
+        jsRk4Vjp1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM);
+      else addon.rk4VjpStage1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM, 0);
     },
     setThreads(n) {
       v.validateThreads(n);
