@@ -212,6 +212,9 @@ describe("dgemmSmall: the native direct small-matrix dgemm", () => {
     assert.ok(smallGemmFits("N", 8, 8, 400));
     assert.ok(smallGemmFits("N", 8, 400, 55));
     assert.ok(!smallGemmFits("N", 32, 32, 900));
+    assert.ok(smallGemmFits("N", 32, 33, 225), "a column block's weight gradient");
+    assert.ok(smallGemmFits("N", 64, 100, 512));
+    assert.ok(!smallGemmFits("N", 32, 200, 512), "many columns of C: OpenBLAS");
     assert.ok(!smallGemmFits("N", 128, 128, 128));
     assert.ok(!smallGemmFits("N", 1, 400, 8), "one row: 3 of 4 lanes wasted");
     assert.ok(
