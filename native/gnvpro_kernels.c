@@ -12,7 +12,8 @@
  *
  * Besides BLAS/LAPACK, kernels of our own, each with an AVX2+FMA path chosen at run time and a
  * portable path: dtanhBias (fused bias + tanh + tanh'), the RK4 stage sweeps (rk4JvpStage,
- * rk4VjpStage, rk4VjpStage1) and dgemmSmall (a direct small-matrix dgemm); see their sections below.
+ * rk4VjpStage, rk4VjpStage1), the dense layer's derivative sweeps (derivScaleBias, derivScaleSum)
+ * and dgemmSmall (a direct small-matrix dgemm); see their sections below.
  */
 #ifndef NAPI_VERSION
 #define NAPI_VERSION 8
@@ -693,6 +694,101 @@ static napi_value Rk4VjpStage1(napi_env env, napi_callback_info info) {
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * A dense layer's derivative sweeps (Kernels.derivScaleBias / derivScaleSum): σ′ = 1 − Z² (tanh,
+ * from the layer's output) or Z (a stored derivative); X ← σ′ ⊙ (X + db1ᵀ), and G ← σ′ ⊙ U with the
+ * bias gradient gb ← β·gb + G·1 in the same pass. Compiled twice like the RK4 sweeps.
+ */
+#define DERIV_BIAS_BODY                                                                        \
+  for (size_t j = 0; j < n; j++) {                                                             \
+    double *restrict x = X + j * m;                                                            \
+    const double *restrict z = Z + j * m;                                                      \
+    if (db == NULL) {                                                                          \
+      if (is_tanh)                                                                                \
+        for (size_t i = 0; i < m; i++) x[i] = (1.0 - z[i] * z[i]) * x[i];                      \
+      else                                                                                     \
+        for (size_t i = 0; i < m; i++) x[i] = z[i] * x[i];                                     \
+    } else {                                                                                   \
+      if (is_tanh)                                                                                \
+        for (size_t i = 0; i < m; i++) x[i] = (1.0 - z[i] * z[i]) * (x[i] + db[i]);            \
+      else                                                                                     \
+        for (size_t i = 0; i < m; i++) x[i] = z[i] * (x[i] + db[i]);                           \
+    }                                                                                          \
+  }
+#define DERIV_BIAS_ARGS                                                                        \
+  size_t m, size_t n, double *restrict X, const double *restrict Z, const double *restrict db, int is_tanh
+#define DERIV_SUM_BODY                                                                         \
+  if (gb != NULL && beta == 0)                                                                 \
+    for (size_t i = 0; i < m; i++) gb[i] = 0.0;                                                \
+  for (size_t j = 0; j < n; j++) {                                                             \
+    const double *restrict u = U + j * m;                                                      \
+    const double *restrict z = Z + j * m;                                                      \
+    double *restrict g = G + j * m;                                                            \
+    if (is_tanh)                                                                                  \
+      for (size_t i = 0; i < m; i++) g[i] = (1.0 - z[i] * z[i]) * u[i];                        \
+    else                                                                                       \
+      for (size_t i = 0; i < m; i++) g[i] = z[i] * u[i];                                       \
+    if (gb != NULL)                                                                            \
+      for (size_t i = 0; i < m; i++) gb[i] += g[i];                                            \
+  }
+#define DERIV_SUM_ARGS                                                                         \
+  size_t m, size_t n, const double *restrict U, const double *restrict Z, double *restrict G,  \
+      double *restrict gb, int beta, int is_tanh
+
+static void deriv_bias_scalar(DERIV_BIAS_ARGS) { DERIV_BIAS_BODY }
+static void deriv_sum_scalar(DERIV_SUM_ARGS) { DERIV_SUM_BODY }
+#if GNV_X86
+__attribute__((target("avx2,fma"))) static void deriv_bias_avx2(DERIV_BIAS_ARGS) { DERIV_BIAS_BODY }
+__attribute__((target("avx2,fma"))) static void deriv_sum_avx2(DERIV_SUM_ARGS) { DERIV_SUM_BODY }
+#endif
+
+/* derivScaleBias(m, n, X, Z, db | null, is_tanh, path) → path used. */
+static napi_value DerivScaleBias(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, &a, 7)) return NULL;
+  int m = arg_int(&a, 0), n = arg_int(&a, 1), is_tanh = arg_int(&a, 5), path = arg_int(&a, 6);
+  if (a.bad) return NULL;
+  size_t len = (size_t)m * (size_t)n;
+  double *X = arg_array(&a, 2, napi_float64_array, len);
+  double *Z = arg_array(&a, 3, napi_float64_array, len);
+  double *db = arg_array_or_null(&a, 4, (size_t)m);
+  if (a.bad) return NULL;
+  int use = (path == TANH_PATH_SCALAR) ? TANH_PATH_SCALAR : tanh_best_path;
+#if GNV_X86
+  if (use == TANH_PATH_AVX2) {
+    deriv_bias_avx2((size_t)m, (size_t)n, X, Z, db, is_tanh != 0);
+    return ret_int(env, use);
+  }
+#endif
+  deriv_bias_scalar((size_t)m, (size_t)n, X, Z, db, is_tanh != 0);
+  return ret_int(env, TANH_PATH_SCALAR);
+}
+
+/* derivScaleSum(m, n, U, Z, G, gb | null, beta, is_tanh, path) → path used. */
+static napi_value DerivScaleSum(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, &a, 9)) return NULL;
+  int m = arg_int(&a, 0), n = arg_int(&a, 1), beta = arg_int(&a, 6), is_tanh = arg_int(&a, 7),
+      path = arg_int(&a, 8);
+  if (a.bad) return NULL;
+  if (beta > 1) FAIL("gnvpro native derivScaleSum: beta must be 0 or 1");
+  size_t len = (size_t)m * (size_t)n;
+  double *U = arg_array(&a, 2, napi_float64_array, len);
+  double *Z = arg_array(&a, 3, napi_float64_array, len);
+  double *G = arg_array(&a, 4, napi_float64_array, len);
+  double *gb = arg_array_or_null(&a, 5, (size_t)m);
+  if (a.bad) return NULL;
+  int use = (path == TANH_PATH_SCALAR) ? TANH_PATH_SCALAR : tanh_best_path;
+#if GNV_X86
+  if (use == TANH_PATH_AVX2) {
+    deriv_sum_avx2((size_t)m, (size_t)n, U, Z, G, gb, beta, is_tanh != 0);
+    return ret_int(env, use);
+  }
+#endif
+  deriv_sum_scalar((size_t)m, (size_t)n, U, Z, G, gb, beta, is_tanh != 0);
+  return ret_int(env, TANH_PATH_SCALAR);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Small-matrix dgemm (not through OpenBLAS): C ← α op(A) op(B) + β C, column-major, all four
  * transpose combinations, leading dimensions respected. For the width-8 products of the small
  * networks (8×8·8×400, 8×400·(8×400)ᵀ, …) OpenBLAS 0.3.21 packs both operands and has no
@@ -973,6 +1069,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"rk4JvpStage", NULL, Rk4JvpStage, NULL, NULL, NULL, napi_default, NULL},
       {"rk4VjpStage", NULL, Rk4VjpStage, NULL, NULL, NULL, napi_default, NULL},
       {"rk4VjpStage1", NULL, Rk4VjpStage1, NULL, NULL, NULL, napi_default, NULL},
+      {"derivScaleBias", NULL, DerivScaleBias, NULL, NULL, NULL, napi_default, NULL},
+      {"derivScaleSum", NULL, DerivScaleSum, NULL, NULL, NULL, napi_default, NULL},
   };
   tanh_best_path = tanh_detect_path();
   gemm_best_path = tanh_best_path == TANH_PATH_AVX2 ? GEMM_PATH_AVX2 : GEMM_PATH_SCALAR;

@@ -219,6 +219,38 @@ export interface Kernels {
     cM: number,
   ): void;
 
+  /**
+   * A dense layer's JVP sweep on the m×n column-major X (leading dimension m): X ← σ′ ⊙ (X + db1ᵀ)
+   * (db of length ≥ m, or null), with σ′ = 1 − Z² when `tanh` (Z the layer's tanh output), else σ′ = Z
+   * (a stored derivative). Z (m×n) must not overlap X, db must not overlap X. Not BLAS: our own kernel
+   * (native: AVX2+FMA when the CPU has it, else portable C; short sweeps and the js backend:
+   * src/kernels/js/deriv.ts). Results agree across paths to rounding.
+   */
+  derivScaleBias(
+    m: number,
+    n: number,
+    X: Float64Array,
+    Z: Float64Array,
+    db: Float64Array | null,
+    tanh: boolean,
+  ): void;
+
+  /**
+   * A dense layer's VJP sweep: G ← σ′ ⊙ U (m×n, σ′ as in derivScaleBias) and, when gb is not null,
+   * the bias gradient gb ← beta·gb + G·1 (row sums; beta 0 or 1; gb of length ≥ m). G must not
+   * overlap U, Z or gb. Paths as derivScaleBias.
+   */
+  derivScaleSum(
+    m: number,
+    n: number,
+    U: Float64Array,
+    Z: Float64Array,
+    G: Float64Array,
+    gb: Float64Array | null,
+    beta: number,
+    tanh: boolean,
+  ): void;
+
   /** BLAS threads (the js backend is single-threaded and reports 1). */
   setThreads(n: number): void;
   info(): BlasInfo;

@@ -534,3 +534,56 @@ export function validateRk4VjpStage1(
   checkWritten(op, len, "G", G, VJP1_NAMES, lamNew, lam, mu4, mu3, mu2, D);
   checkWritten(op, len, "lamNew", lamNew, VJP1_NAMES_L, lam, mu4, mu3, mu2, D, null);
 }
+
+export function validateDerivScaleBias(
+  m: number,
+  n: number,
+  X: Float64Array,
+  Z: Float64Array,
+  db: Float64Array | null,
+  tanh: boolean,
+): void {
+  const op = "derivScaleBias";
+  checkDim(op, "m", m);
+  checkDim(op, "n", n);
+  const len = m * n;
+  if (len > INT_MAX) fail(op, `m·n must be below 2^31, got ${m}×${n}`);
+  if (typeof tanh !== "boolean") fail(op, `tanh must be a boolean, got ${typeName(tanh)}`);
+  checkVector(op, "X", X, len);
+  checkVector(op, "Z", Z, len);
+  checkNoOverlap(op, "X", X, len, "Z", Z, len);
+  if (db !== null) {
+    checkVector(op, "db", db, m);
+    checkNoOverlap(op, "X", X, len, "db", db, m);
+  }
+}
+
+export function validateDerivScaleSum(
+  m: number,
+  n: number,
+  U: Float64Array,
+  Z: Float64Array,
+  G: Float64Array,
+  gb: Float64Array | null,
+  beta: number,
+  tanh: boolean,
+): void {
+  const op = "derivScaleSum";
+  checkDim(op, "m", m);
+  checkDim(op, "n", n);
+  const len = m * n;
+  if (len > INT_MAX) fail(op, `m·n must be below 2^31, got ${m}×${n}`);
+  if (typeof tanh !== "boolean") fail(op, `tanh must be a boolean, got ${typeName(tanh)}`);
+  if (beta !== 0 && beta !== 1) fail(op, `beta must be 0 or 1, got ${beta}`);
+  checkVector(op, "U", U, len);
+  checkVector(op, "Z", Z, len);
+  checkVector(op, "G", G, len);
+  checkNoOverlap(op, "G", G, len, "U", U, len);
+  checkNoOverlap(op, "G", G, len, "Z", Z, len);
+  if (gb !== null) {
+    checkVector(op, "gb", gb, m);
+    checkNoOverlap(op, "G", G, len, "gb", gb, m);
+    checkNoOverlap(op, "gb", gb, m, "U", U, len);
+    checkNoOverlap(op, "gb", gb, m, "Z", Z, len);
+  }
+}

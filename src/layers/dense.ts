@@ -6,7 +6,9 @@
  *            recomputed from Z in the derivative sweeps (one multiply, against writing and reading
  *            an array as large as Z); for the identity D = 1
  *   JVP      dZ = D ⊙ (dK·Y + K·dY + db1ᵀ)
- *   VJP      G = D ⊙ U;  dK = G·Yᵀ,  db = G·1 (a GEMV),  dY = Kᵀ·G
+ *   VJP      G = D ⊙ U;  dK = G·Yᵀ,  db = G·1 (summed in the same kernel sweep),  dY = Kᵀ·G
+ *
+ * The σ′ sweeps are kernels (derivScaleBias, derivScaleSum: native AVX2 code on the native backend).
  *
  * All three sweep the samples in column blocks of about `blockEntries` matrix entries (columns ×
  * the larger of nIn and nOut), which bounds the VJP's work buffer for any n. The default is large (2²⁰,
@@ -47,67 +49,14 @@ interface DenseState extends LayerState {
 
 // ---- elementwise sweeps on one m×c column block (module functions: all-local variables) ----
 
-/** X ← (1 − Z²) ⊙ (X + db1ᵀ) (tanh; db may be null). */
-function tanhDerivBias(
-  X: Float64Array,
-  Z: Float64Array,
-  db: Float64Array | null,
-  m: number,
-  c: number,
-): void {
-  if (db === null) {
-    const len = m * c;
-    for (let q = 0; q < len; q++) {
-      const z = Z[q];
-      X[q] = (1 - z * z) * X[q];
-    }
-    return;
-  }
-  for (let j = 0, o = 0; j < c; j++, o += m)
-    for (let i = 0; i < m; i++) {
-      const q = o + i;
-      const z = Z[q];
-      X[q] = (1 - z * z) * (X[q] + db[i]);
-    }
-}
-
-/** X ← D ⊙ (X + db1ᵀ) (db may be null). */
-function derivBias(X: Float64Array, D: Float64Array, db: Float64Array | null, m: number, c: number): void {
-  if (db === null) {
-    const len = m * c;
-    for (let q = 0; q < len; q++) X[q] *= D[q];
-    return;
-  }
-  for (let j = 0, o = 0; j < c; j++, o += m)
-    for (let i = 0; i < m; i++) {
-      const q = o + i;
-      X[q] = D[q] * (X[q] + db[i]);
-    }
-}
-
 /** X ← X + db1ᵀ. */
 function addBias(X: Float64Array, db: Float64Array, m: number, c: number): void {
   for (let j = 0, o = 0; j < c; j++, o += m) for (let i = 0; i < m; i++) X[o + i] += db[i];
 }
 
-/** G ← (1 − Z²) ⊙ U (tanh). */
-function tanhDerivTimes(U: Float64Array, Z: Float64Array, G: Float64Array): void {
-  const len = G.length;
-  for (let q = 0; q < len; q++) {
-    const z = Z[q];
-    G[q] = (1 - z * z) * U[q];
-  }
-}
-
-/** G ← D ⊙ U. */
-function derivTimes(U: Float64Array, D: Float64Array, G: Float64Array): void {
-  const len = G.length;
-  for (let q = 0; q < len; q++) G[q] = D[q] * U[q];
-}
-
 // scratch slots
 const S_G = 0; // VJP: D ⊙ U, one column block
-const S_ONES = 1; // VJP: ones (the bias gradient G·1 as a GEMV); never written but by fill(1)
+const S_ONES = 1; // VJP, identity activation: ones (the bias gradient U·1 as a GEMV); never written but by fill(1)
 
 export class Dense implements Layer {
   readonly nIn: number;
@@ -213,8 +162,10 @@ export class Dense implements Layer {
       }
       if (dY !== null)
         k.dgemm("N", "N", m, c, nIn, 1, K, m, one ? dY : dY.subarray(j0 * nIn), nIn, beta, outB, m);
-      if (this.deriv === 1) tanhDerivBias(outB, one ? s.out : s.out.subarray(lo, hi), db, m, c);
-      else if (this.deriv === 2 && s.D !== null) derivBias(outB, one ? s.D : s.D.subarray(lo, hi), db, m, c);
+      // σ′ ⊙ (· + db): from the tanh output (1 − Z²) or the stored D, in one kernel sweep
+      const Zd = this.deriv === 1 ? s.out : s.D;
+      if (this.deriv !== 0 && Zd !== null)
+        k.derivScaleBias(m, c, outB, one ? Zd : Zd.subarray(lo, hi), db, this.deriv === 1);
       else if (db !== null) addBias(outB, db, m, c);
     }
   }
@@ -245,7 +196,10 @@ export class Dense implements Layer {
     const [gK, gb] = gTheta === null ? [null, null] : this.views(gTheta);
     const nb = this.blockCols(n);
     const Gfull = this.deriv === 0 ? null : this.scratch.get(S_G, m * nb);
-    const ones = gb === null ? null : this.scratch.get(S_ONES, nb);
+    const Zd = this.deriv === 1 ? s.out : s.D;
+    const sweep = Gfull !== null && Zd !== null;
+    // the bias gradient G·1: summed in the σ′ sweep, or (identity) a GEMV with a vector of ones
+    const ones = gb === null || sweep ? null : this.scratch.get(S_ONES, nb);
     if (ones !== null && (ones[0] !== 1 || ones[nb - 1] !== 1)) ones.fill(1);
     for (let j0 = 0; j0 < n; j0 += nb) {
       const c = Math.min(nb, n - j0);
@@ -253,13 +207,12 @@ export class Dense implements Layer {
       const lo = j0 * m;
       const hi = (j0 + c) * m;
       const Ub = one ? U : U.subarray(lo, hi);
-      let Gb = Ub;
-      if (Gfull !== null) {
-        Gb = c === nb ? Gfull : Gfull.subarray(0, m * c);
-        if (this.deriv === 1) tanhDerivTimes(Ub, one ? s.out : s.out.subarray(lo, hi), Gb);
-        else if (s.D !== null) derivTimes(Ub, one ? s.D : s.D.subarray(lo, hi), Gb);
-      }
       const beta = j0 === 0 ? 0 : 1;
+      let Gb = Ub;
+      if (sweep) {
+        Gb = c === nb ? Gfull : Gfull.subarray(0, m * c);
+        k.derivScaleSum(m, c, Ub, one ? Zd : Zd.subarray(lo, hi), Gb, gb, beta, this.deriv === 1);
+      }
       if (gK !== null)
         k.dgemm("N", "T", m, nIn, c, 1, Gb, m, one ? s.Y : s.Y.subarray(j0 * nIn), nIn, beta, gK, m);
       if (gb !== null && ones !== null) k.dgemm("N", "N", m, 1, c, 1, Gb, m, ones, c, beta, gb, m);

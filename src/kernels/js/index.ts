@@ -11,6 +11,7 @@ import { gesvd } from "./svd.js";
 import { gbtrf, gbtrs, pbtrf, pbtrs } from "./banded.js";
 import { tanhBias } from "./tanh.js";
 import { rk4JvpStage, rk4VjpStage, rk4VjpStage1 } from "./rk4.js";
+import { derivScaleBias, derivScaleSum } from "./deriv.js";
 
 export { gemm as gemmRaw } from "./gemm.js";
 export { fastTanh, tanhBias as tanhBiasRaw } from "./tanh.js";
@@ -96,6 +97,14 @@ export const jsKernels: Kernels = {
   rk4VjpStage1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM) {
     v.validateRk4VjpStage1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM);
     rk4VjpStage1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM);
+  },
+  derivScaleBias(m, n, X, Z, db, tanh) {
+    v.validateDerivScaleBias(m, n, X, Z, db, tanh);
+    derivScaleBias(m, n, X, Z, db, tanh);
+  },
+  derivScaleSum(m, n, U, Z, G, gb, beta, tanh) {
+    v.validateDerivScaleSum(m, n, U, Z, G, gb, beta, tanh);
+    derivScaleSum(m, n, U, Z, G, gb, beta, tanh);
   },
   setThreads(n) {
     v.validateThreads(n);

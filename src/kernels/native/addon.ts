@@ -109,6 +109,31 @@ export interface Addon {
    */
   dgemmSmall?(...args: [...AddonGemmArgs<Float64Array>, path: number]): number;
   /**
+   * The dense layer's derivative sweeps (see Kernels.derivScaleBias / derivScaleSum; tanh as 1/0),
+   * then path (0 = the best for this CPU, 1 = force the portable path); return the path used (1
+   * portable, 2 AVX2+FMA). Absent from addons built before them.
+   */
+  derivScaleBias?(
+    m: number,
+    n: number,
+    X: Float64Array,
+    Z: Float64Array,
+    db: Float64Array | null,
+    tanh: number,
+    path: number,
+  ): number;
+  derivScaleSum?(
+    m: number,
+    n: number,
+    U: Float64Array,
+    Z: Float64Array,
+    G: Float64Array,
+    gb: Float64Array | null,
+    beta: number,
+    tanh: number,
+    path: number,
+  ): number;
+  /**
    * The RK4 stage sweeps (see Kernels.rk4JvpStage, rk4VjpStage, rk4VjpStage1), then path: 0 = the best
    * for this CPU, 1 = force the portable path. Return the path used (1 portable, 2 AVX2+FMA). Absent
    * from addons built before them.

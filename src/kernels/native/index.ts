@@ -9,6 +9,7 @@ import * as v from "../validate.js";
 import { gemm as jsGemm } from "../js/gemm.js";
 import { syrk as jsSyrk } from "../js/syrk.js";
 import { tanhBias as jsTanhBias } from "../js/tanh.js";
+import { derivScaleBias as jsDerivBias, derivScaleSum as jsDerivSum } from "../js/deriv.js";
 import { rk4JvpStage as jsRk4Jvp, rk4VjpStage as jsRk4Vjp, rk4VjpStage1 as jsRk4Vjp1 } from "../js/rk4.js";
 import { throwNotSpd, throwSingular } from "../js/index.js";
 import type { Addon } from "./addon.js";
@@ -191,6 +192,18 @@ export function makeNativeKernels(addon: Addon): Kernels {
       if (len < NATIVE_SWEEP_MIN_ENTRIES || addon.rk4VjpStage1 === undefined)
         jsRk4Vjp1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM);
       else addon.rk4VjpStage1(len, lam, mu4, mu3, mu2, D, G, lamNew, cL, cM, 0);
+    },
+    derivScaleBias(m, n, X, Z, db, tanh) {
+      v.validateDerivScaleBias(m, n, X, Z, db, tanh);
+      if (m * n < NATIVE_SWEEP_MIN_ENTRIES || addon.derivScaleBias === undefined)
+        jsDerivBias(m, n, X, Z, db, tanh);
+      else addon.derivScaleBias(m, n, X, Z, db, tanh ? 1 : 0, 0);
+    },
+    derivScaleSum(m, n, U, Z, G, gb, beta, tanh) {
+      v.validateDerivScaleSum(m, n, U, Z, G, gb, beta, tanh);
+      if (m * n < NATIVE_SWEEP_MIN_ENTRIES || addon.derivScaleSum === undefined)
+        jsDerivSum(m, n, U, Z, G, gb, beta, tanh);
+      else addon.derivScaleSum(m, n, U, Z, G, gb, beta, tanh ? 1 : 0, 0);
     },
     setThreads(n) {
       v.validateThreads(n);
