@@ -11,8 +11,8 @@
  * side 0 = "L", 1 = "R"; diag 0 = "N", 1 = "U".
  *
  * Besides BLAS/LAPACK, kernels of our own, each with an AVX2+FMA path chosen at run time and a
- * portable path: dtanhBias (fused bias + tanh + tanh'), the RK4 stage sweeps (rk4JvpStage,
- * rk4VjpStage, rk4VjpStage1), the dense layer's derivative sweeps (derivScaleBias, derivScaleSum)
+ * portable path: dtanhBias (fused bias + tanh + tanh'), the RK4 stage sweeps (rk4FwdStage,
+ * rk4JvpStage, rk4VjpStage, rk4VjpStage1), the dense layer's derivative sweeps (derivScaleBias, derivScaleSum)
  * and dgemmSmall (a direct small-matrix dgemm); see their sections below.
  */
 #ifndef NAPI_VERSION
@@ -554,6 +554,43 @@ static napi_value DtanhBias(napi_env env, napi_callback_info info) {
  * dtanhBias) and once portable. In V8 the same loops cost ~2.5 ns per entry (bounds checks on five
  * arrays); here ~0.3.
  */
+/* Forward stage combination on a w×c block (Kernels.rk4FwdStage): Ya, Ys with leading dimension w+1
+   and a row of ones, k with w, next with ldN (w or w+1). */
+#define RK4_FWD_BODY                                                                           \
+  size_t L = w + 1;                                                                            \
+  for (size_t j = 0; j < c; j++) {                                                             \
+    const double *restrict kk = k + j * w;                                                     \
+    double *restrict nx = next + j * ldN;                                                      \
+    if (mode == 2) {                                                                           \
+      for (size_t i = 0; i < w; i++) nx[i] += cN * kk[i];                                      \
+      continue;                                                                                \
+    }                                                                                          \
+    const double *restrict ya = Ya + j * L;                                                    \
+    double *restrict ys = Ys + j * L;                                                          \
+    if (mode == 0) {                                                                           \
+      for (size_t i = 0; i < w; i++) {                                                         \
+        double a = ya[i], v = kk[i];                                                           \
+        nx[i] = a + cN * v;                                                                    \
+        ys[i] = a + cS * v;                                                                    \
+      }                                                                                        \
+      if (ldN != w) nx[w] = 1.0;                                                               \
+    } else {                                                                                   \
+      for (size_t i = 0; i < w; i++) {                                                         \
+        double v = kk[i];                                                                      \
+        nx[i] += cN * v;                                                                       \
+        ys[i] = ya[i] + cS * v;                                                                \
+      }                                                                                        \
+    }                                                                                          \
+    ys[w] = 1.0;                                                                               \
+  }
+#define RK4_FWD_ARGS                                                                           \
+  int mode, size_t w, size_t c, const double *restrict Ya, const double *restrict k,           \
+      double *restrict next, double *restrict Ys, double cN, double cS, size_t ldN
+static void rk4_fwd_scalar(RK4_FWD_ARGS) { RK4_FWD_BODY }
+#if GNV_X86
+__attribute__((target("avx2,fma"))) static void rk4_fwd_avx2(RK4_FWD_ARGS) { RK4_FWD_BODY }
+#endif
+
 #define RK4_JVP_BODY                                                                           \
   if (mode == 2) {                                                                             \
     for (size_t q = 0; q < len; q++) next[q] += cN * (D[q] * dk[q]);                           \
@@ -613,6 +650,35 @@ static double *arg_array_or_null(Args *a, size_t i, size_t need) {
   }
   if (t == napi_null) return NULL;
   return arg_array(a, i, napi_float64_array, need);
+}
+
+/* rk4FwdStage(mode, w, c, Ya | null, k, next, Ys | null, cN, cS, ldN, path) → path used. */
+static napi_value Rk4FwdStage(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, &a, 11)) return NULL;
+  int mode = arg_int(&a, 0), w = arg_int(&a, 1), c = arg_int(&a, 2), ldN = arg_int(&a, 9),
+      path = arg_int(&a, 10);
+  double cN = arg_double(&a, 7), cS = arg_double(&a, 8);
+  if (a.bad) return NULL;
+  if (mode > 2) FAIL("gnvpro native rk4FwdStage: mode must be 0, 1 or 2");
+  if (ldN != w && ldN != w + 1) FAIL("gnvpro native rk4FwdStage: ldN must be w or w + 1");
+  size_t lenK = (size_t)w * (size_t)c, lenY = (size_t)(w + 1) * (size_t)c;
+  size_t lenN = extent(mode == 0 && ldN != w ? w + 1 : w, c, ldN);
+  double *k = arg_array(&a, 4, napi_float64_array, lenK);
+  double *next = arg_array(&a, 5, napi_float64_array, lenN);
+  double *Ya = arg_array_or_null(&a, 3, lenY);
+  double *Ys = arg_array_or_null(&a, 6, lenY);
+  if (a.bad) return NULL;
+  if (mode != 2 && (Ya == NULL || Ys == NULL)) FAIL("gnvpro native rk4FwdStage: Ya and Ys are needed");
+  int use = (path == TANH_PATH_SCALAR) ? TANH_PATH_SCALAR : tanh_best_path;
+#if GNV_X86
+  if (use == TANH_PATH_AVX2) {
+    rk4_fwd_avx2(mode, (size_t)w, (size_t)c, Ya, k, next, Ys, cN, cS, (size_t)ldN);
+    return ret_int(env, use);
+  }
+#endif
+  rk4_fwd_scalar(mode, (size_t)w, (size_t)c, Ya, k, next, Ys, cN, cS, (size_t)ldN);
+  return ret_int(env, TANH_PATH_SCALAR);
 }
 
 /* rk4JvpStage(mode, len, dk, D, cur | null, next, dYs | null, cN, cS, path) → path used. */
@@ -1066,6 +1132,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"config", NULL, Config, NULL, NULL, NULL, napi_default, NULL},
       {"dtanhBias", NULL, DtanhBias, NULL, NULL, NULL, napi_default, NULL},
       {"dgemmSmall", NULL, DgemmSmall, NULL, NULL, NULL, napi_default, NULL},
+      {"rk4FwdStage", NULL, Rk4FwdStage, NULL, NULL, NULL, napi_default, NULL},
       {"rk4JvpStage", NULL, Rk4JvpStage, NULL, NULL, NULL, napi_default, NULL},
       {"rk4VjpStage", NULL, Rk4VjpStage, NULL, NULL, NULL, napi_default, NULL},
       {"rk4VjpStage1", NULL, Rk4VjpStage1, NULL, NULL, NULL, napi_default, NULL},

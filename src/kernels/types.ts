@@ -169,6 +169,27 @@ export interface Kernels {
   dtanhBias(m: number, n: number, Z: Float64Array, b: Float64Array | null, D: Float64Array | null): void;
 
   /**
+   * Forward RK4 stage combination on a w×c column block (the antisymmetric ResNet's forward pass). Ya
+   * and Ys are (w+1)×c with leading dimension w+1 (a row of ones last), k is w×c (leading dimension
+   * w), next has leading dimension ldN = w or w+1 (then with a row of ones): mode 0 (after stage 1):
+   * next = Ya + cN·k and Ys = Ya + cS·k, rows of ones written; mode 1 (stages 2 and 3): next += cN·k,
+   * Ys = Ya + cS·k, its row of ones written; mode 2 (stage 4): next += cN·k (Ya and Ys unused, may be
+   * null). Written arrays must not overlap each other or the read ones. Paths as rk4JvpStage.
+   */
+  rk4FwdStage(
+    mode: 0 | 1 | 2,
+    w: number,
+    c: number,
+    Ya: Float64Array | null,
+    k: Float64Array,
+    next: Float64Array,
+    Ys: Float64Array | null,
+    cN: number,
+    cS: number,
+    ldN: number,
+  ): void;
+
+  /**
    * Fused sweep of a linearised RK4 stage (the antisymmetric ResNet's JVP) over the first len entries
    * of each array: v = D ⊙ dk, then mode 0 (stage 1): next = cur + cN·v, dYs = cur + cS·v; mode 1
    * (stages 2 and 3): next += cN·v, dYs = cur + cS·v; mode 2 (stage 4): next += cN·v (cur and dYs

@@ -587,3 +587,39 @@ export function validateDerivScaleSum(
     checkNoOverlap(op, "gb", gb, m, "Z", Z, len);
   }
 }
+
+export function validateRk4FwdStage(
+  mode: number,
+  w: number,
+  c: number,
+  Ya: Float64Array | null,
+  k: Float64Array,
+  next: Float64Array,
+  Ys: Float64Array | null,
+  cN: number,
+  cS: number,
+  ldN: number,
+): void {
+  const op = "rk4FwdStage";
+  if (mode !== 0 && mode !== 1 && mode !== 2) fail(op, `mode must be 0, 1 or 2, got ${mode}`);
+  checkDim(op, "w", w);
+  checkDim(op, "c", c);
+  if (ldN !== w && ldN !== w + 1) fail(op, `ldN must be w = ${w} or w + 1, got ${ldN}`);
+  if (typeof cN !== "number" || typeof cS !== "number") fail(op, "cN and cS must be numbers");
+  const lenK = w * c;
+  const lenY = (w + 1) * c;
+  // mode 0 with ldN = w + 1 writes next's row of ones too
+  const lenN = extent(mode === 0 && ldN !== w ? w + 1 : w, c, ldN);
+  checkVector(op, "k", k, lenK);
+  checkVector(op, "next", next, lenN);
+  if (next.buffer === k.buffer) checkNoOverlap(op, "next", next, lenN, "k", k, lenK);
+  if (mode === 2) return;
+  if (Ya === null || Ys === null) fail(op, `mode ${mode} needs Ya and Ys (got null)`);
+  checkVector(op, "Ya", Ya, lenY);
+  checkVector(op, "Ys", Ys, lenY);
+  // overlap over each array's own extent
+  if (next.buffer === Ys.buffer) checkNoOverlap(op, "next", next, lenN, "Ys", Ys, lenY);
+  if (next.buffer === Ya.buffer) checkNoOverlap(op, "next", next, lenN, "Ya", Ya, lenY);
+  if (Ys.buffer === Ya.buffer) checkNoOverlap(op, "Ys", Ys, lenY, "Ya", Ya, lenY);
+  if (Ys.buffer === k.buffer) checkNoOverlap(op, "Ys", Ys, lenY, "k", k, lenK);
+}

@@ -29,7 +29,7 @@
  * Implementation: every pass runs the whole RK4 recursion on one column block of samples at a time
  * (the samples are independent); the state keeps the stage inputs with a last row of ones, so the
  * bias derivatives are part of the GEMMs; the elementwise work is one fused sweep per stage
- * (module-level functions below); temporaries live in per-layer work buffers (types.ts, buffer
+ * (the rk4*Stage kernels); temporaries live in per-layer work buffers (types.ts, buffer
  * contract). Measurements: docs/DESIGN.md, "Network passes: performance".
  */
 import { kernels } from "../kernels/index.js";
@@ -104,65 +104,8 @@ interface AntisymState extends LayerState {
   blocks: Block[];
 }
 
-// ---- elementwise sweeps (module functions over local variables only: V8 optimises them well) ----
-
-/**
- * Forward combination after stage 1 on a w×c block: next = Ya + cN·k, Ys = Ya + cS·k. Ya and Ys are
- * (w+1)×c with a row of ones (written here); k is w×c; next has leading dimension ldN (w or w+1, and
- * then gets its row of ones).
- */
-function fwdFirst(
-  Ya: Float64Array,
-  k: Float64Array,
-  next: Float64Array,
-  Ys: Float64Array,
-  cN: number,
-  cS: number,
-  w: number,
-  c: number,
-  ldN: number,
-): void {
-  const L = w + 1;
-  for (let j = 0, oY = 0, oK = 0, oN = 0; j < c; j++, oY += L, oK += w, oN += ldN) {
-    for (let i = 0; i < w; i++) {
-      const a = Ya[oY + i];
-      const v = k[oK + i];
-      next[oN + i] = a + cN * v;
-      Ys[oY + i] = a + cS * v;
-    }
-    Ys[oY + w] = 1;
-    if (ldN !== w) next[oN + w] = 1;
-  }
-}
-
-/** Forward combination after stages 2 and 3: next += cN·k, Ys = Ya + cS·k (layouts as fwdFirst). */
-function fwdMid(
-  Ya: Float64Array,
-  k: Float64Array,
-  next: Float64Array,
-  Ys: Float64Array,
-  cN: number,
-  cS: number,
-  w: number,
-  c: number,
-  ldN: number,
-): void {
-  const L = w + 1;
-  for (let j = 0, oY = 0, oK = 0, oN = 0; j < c; j++, oY += L, oK += w, oN += ldN) {
-    for (let i = 0; i < w; i++) {
-      const v = k[oK + i];
-      next[oN + i] += cN * v;
-      Ys[oY + i] = Ya[oY + i] + cS * v;
-    }
-    Ys[oY + w] = 1;
-  }
-}
-
-/** Forward combination after stage 4: next += cN·k (next with leading dimension ldN). */
-function fwdLast(k: Float64Array, next: Float64Array, cN: number, w: number, c: number, ldN: number): void {
-  for (let j = 0, oK = 0, oN = 0; j < c; j++, oK += w, oN += ldN)
-    for (let i = 0; i < w; i++) next[oN + i] += cN * k[oK + i];
-}
+// The elementwise stage sweeps are kernels (rk4FwdStage, rk4JvpStage, rk4VjpStage, rk4VjpStage1 in
+// src/kernels/types.ts): native AVX2 code on the native backend, src/kernels/js/rk4.ts otherwise.
 
 // scratch slots (one column block each)
 const S_K = 0; // stage value k (forward), dk (JVP), G (VJP)
@@ -328,16 +271,16 @@ export class AntisymResNet implements Layer {
         const Y4 = V[o + 3];
         kern.dgemm("N", "N", w, c, w, 1, W.K[s], w, Ya, L, 0, kk, w);
         applyActivation(act, kk, W.b[s], w, c, withD ? V[o + 4] : null);
-        fwdFirst(Ya, kk, next, Y2, h / 6, h / 2, w, c, ldN);
+        kern.rk4FwdStage(0, w, c, Ya, kk, next, Y2, h / 6, h / 2, ldN);
         kern.dgemm("N", "N", w, c, w, 1, W.K[nt + s], w, Y2, L, 0, kk, w);
         applyActivation(act, kk, W.b[nt + s], w, c, withD ? V[o + 5] : null);
-        fwdMid(Ya, kk, next, Y3, h / 3, h / 2, w, c, ldN);
+        kern.rk4FwdStage(1, w, c, Ya, kk, next, Y3, h / 3, h / 2, ldN);
         kern.dgemm("N", "N", w, c, w, 1, W.K[nt + s], w, Y3, L, 0, kk, w);
         applyActivation(act, kk, W.b[nt + s], w, c, withD ? V[o + 6] : null);
-        fwdMid(Ya, kk, next, Y4, h / 3, h, w, c, ldN);
+        kern.rk4FwdStage(1, w, c, Ya, kk, next, Y4, h / 3, h, ldN);
         kern.dgemm("N", "N", w, c, w, 1, W.K[s + 1], w, Y4, L, 0, kk, w);
         applyActivation(act, kk, W.b[s + 1], w, c, withD ? V[o + 7] : null);
-        fwdLast(kk, next, h / 6, w, c, ldN);
+        kern.rk4FwdStage(2, w, c, null, kk, next, null, h / 6, 0, ldN);
       }
     }
     return { out, n, theta, W, blocks };

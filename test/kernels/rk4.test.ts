@@ -207,3 +207,87 @@ describe("RK4 stage sweeps: the native kernel's two paths", () => {
     }
   });
 });
+
+describe("rk4FwdStage", () => {
+  /** The definition, column by column (types.ts). */
+  function refFwd(
+    mode: 0 | 1 | 2,
+    w: number,
+    c: number,
+    Ya: Float64Array,
+    k: Float64Array,
+    next: Float64Array,
+    Ys: Float64Array,
+    cN: number,
+    cS: number,
+    ldN: number,
+  ): void {
+    const L = w + 1;
+    for (let j = 0; j < c; j++) {
+      for (let i = 0; i < w; i++) {
+        const v = k[i + j * w];
+        if (mode === 0) next[i + j * ldN] = Ya[i + j * L] + cN * v;
+        else next[i + j * ldN] += cN * v;
+        if (mode !== 2) Ys[i + j * L] = Ya[i + j * L] + cS * v;
+      }
+      if (mode !== 2) Ys[w + j * L] = 1;
+      if (mode === 0 && ldN !== w) next[w + j * ldN] = 1;
+    }
+  }
+  for (const r of runners()) {
+    it(`${r.name}: every mode, both layouts of next, against the definition`, () => {
+      r.before?.();
+      try {
+        const rng = new Rng(17);
+        for (const [w, c] of [
+          [1, 1],
+          [8, 3],
+          [8, 400],
+          [5, 31],
+          [32, 9],
+          [0, 4],
+        ])
+          for (const ldN of [w, w + 1])
+            for (const mode of [0, 1, 2] as const) {
+              const Ya = randn(rng, (w + 1) * c + 2);
+              const k = randn(rng, w * c + 2);
+              const next = randn(rng, ldN * c + 2);
+              const Ys = randn(rng, (w + 1) * c + 2);
+              const [eN, eY] = [next.slice(), Ys.slice()];
+              refFwd(mode, w, c, Ya, k, eN, eY, 0.25, 0.5, ldN);
+              if (mode === 2) r.K.rk4FwdStage(2, w, c, null, k, next, null, 0.25, 0.5, ldN);
+              else r.K.rk4FwdStage(mode, w, c, Ya, k, next, Ys, 0.25, 0.5, ldN);
+              close(`fwd mode ${mode} ${w}×${c} ldN ${ldN} next`, next, eN);
+              close(`fwd mode ${mode} ${w}×${c} ldN ${ldN} Ys`, Ys, eY);
+            }
+      } finally {
+        r.after?.();
+      }
+    });
+    it(`${r.name}: bad arguments are named before anything is written`, () => {
+      r.before?.();
+      try {
+        const Ya = new Float64Array(27);
+        const k = new Float64Array(24);
+        const next = new Float64Array(27).fill(7);
+        const Ys = new Float64Array(27).fill(7);
+        assert.throws(
+          () => r.K.rk4FwdStage(0, 8, 3, Ya, k, next, Ys, 1, 1, 7),
+          /rk4FwdStage: ldN must be w = 8 or w \+ 1/,
+        );
+        assert.throws(
+          () => r.K.rk4FwdStage(0, 8, 3, Ya, k, next, Ys.subarray(1), 1, 1, 9),
+          /Ys needs len = 27/,
+        );
+        assert.throws(() => r.K.rk4FwdStage(1, 8, 3, null, k, next, Ys, 1, 1, 8), /mode 1 needs Ya and Ys/);
+        assert.throws(() => r.K.rk4FwdStage(0, 8, 3, Ya, k, next, next, 1, 1, 9), /next and Ys overlap/);
+        assert.ok(
+          next.every((x) => x === 7) && Ys.every((x) => x === 7),
+          "nothing written by a rejected call",
+        );
+      } finally {
+        r.after?.();
+      }
+    });
+  }
+});

@@ -10,12 +10,13 @@ import { potrf, potrs, trsm } from "./cholesky.js";
 import { gesvd } from "./svd.js";
 import { gbtrf, gbtrs, pbtrf, pbtrs } from "./banded.js";
 import { tanhBias } from "./tanh.js";
-import { rk4JvpStage, rk4VjpStage, rk4VjpStage1 } from "./rk4.js";
+import { rk4FwdStage, rk4JvpStage, rk4VjpStage, rk4VjpStage1 } from "./rk4.js";
 import { derivScaleBias, derivScaleSum } from "./deriv.js";
 
 export { gemm as gemmRaw } from "./gemm.js";
 export { fastTanh, tanhBias as tanhBiasRaw } from "./tanh.js";
 export {
+  rk4FwdStage as rk4FwdStageRaw,
   rk4JvpStage as rk4JvpStageRaw,
   rk4VjpStage as rk4VjpStageRaw,
   rk4VjpStage1 as rk4VjpStage1Raw,
@@ -85,6 +86,10 @@ export const jsKernels: Kernels = {
   dtanhBias(m, n, Z, b, D) {
     v.validateTanhBias(m, n, Z, b, D);
     tanhBias(m, n, Z, b, D);
+  },
+  rk4FwdStage(mode, w, c, Ya, k, next, Ys, cN, cS, ldN) {
+    v.validateRk4FwdStage(mode, w, c, Ya, k, next, Ys, cN, cS, ldN);
+    rk4FwdStage(mode, w, c, Ya, k, next, Ys, cN, cS, ldN);
   },
   rk4JvpStage(mode, len, dk, D, cur, next, dYs, cN, cS) {
     v.validateRk4JvpStage(mode, len, dk, D, cur, next, dYs, cN, cS);

@@ -134,10 +134,23 @@ export interface Addon {
     path: number,
   ): number;
   /**
-   * The RK4 stage sweeps (see Kernels.rk4JvpStage, rk4VjpStage, rk4VjpStage1), then path: 0 = the best
+   * The RK4 stage sweeps (see Kernels.rk4FwdStage, rk4JvpStage, rk4VjpStage, rk4VjpStage1), then path: 0 = the best
    * for this CPU, 1 = force the portable path. Return the path used (1 portable, 2 AVX2+FMA). Absent
    * from addons built before them.
    */
+  rk4FwdStage?(
+    mode: number,
+    w: number,
+    c: number,
+    Ya: Float64Array | null,
+    k: Float64Array,
+    next: Float64Array,
+    Ys: Float64Array | null,
+    cN: number,
+    cS: number,
+    ldN: number,
+    path: number,
+  ): number;
   rk4JvpStage?(
     mode: number,
     len: number,

@@ -10,7 +10,12 @@ import { gemm as jsGemm } from "../js/gemm.js";
 import { syrk as jsSyrk } from "../js/syrk.js";
 import { tanhBias as jsTanhBias } from "../js/tanh.js";
 import { derivScaleBias as jsDerivBias, derivScaleSum as jsDerivSum } from "../js/deriv.js";
-import { rk4JvpStage as jsRk4Jvp, rk4VjpStage as jsRk4Vjp, rk4VjpStage1 as jsRk4Vjp1 } from "../js/rk4.js";
+import {
+  rk4FwdStage as jsRk4Fwd,
+  rk4JvpStage as jsRk4Jvp,
+  rk4VjpStage as jsRk4Vjp,
+  rk4VjpStage1 as jsRk4Vjp1,
+} from "../js/rk4.js";
 import { throwNotSpd, throwSingular } from "../js/index.js";
 import type { Addon } from "./addon.js";
 
@@ -174,6 +179,12 @@ export function makeNativeKernels(addon: Addon): Kernels {
       v.validateTanhBias(m, n, Z, b, D);
       if (m * n < NATIVE_TANH_MIN_ENTRIES || addon.dtanhBias === undefined) jsTanhBias(m, n, Z, b, D);
       else addon.dtanhBias(m, n, Z, b, D, 0);
+    },
+    rk4FwdStage(mode, w, c, Ya, k, next, Ys, cN, cS, ldN) {
+      v.validateRk4FwdStage(mode, w, c, Ya, k, next, Ys, cN, cS, ldN);
+      if (w * c < NATIVE_SWEEP_MIN_ENTRIES || addon.rk4FwdStage === undefined)
+        jsRk4Fwd(mode, w, c, Ya, k, next, Ys, cN, cS, ldN);
+      else addon.rk4FwdStage(mode, w, c, Ya, k, next, Ys, cN, cS, ldN, 0);
     },
     rk4JvpStage(mode, len, dk, D, cur, next, dYs, cN, cS) {
       v.validateRk4JvpStage(mode, len, dk, D, cur, next, dYs, cN, cS);
