@@ -473,7 +473,8 @@ export function validateRk4JvpStage(
   checkVector(op, "dk", dk, len);
   checkVector(op, "D", D, len);
   checkVector(op, "next", next, len);
-  if (typeof cN !== "number" || typeof cS !== "number") fail(op, "cN and cS must be numbers");
+  checkScalar(op, "cN", cN);
+  checkScalar(op, "cS", cS);
   if (mode === 2) {
     checkWritten(op, len, "next", next, JVP_NAMES, null, dk, D, null, null, null);
     return;
@@ -502,7 +503,8 @@ export function validateRk4VjpStage(
   if (mu !== null) checkVector(op, "mu", mu, len);
   checkVector(op, "D", D, len);
   checkVector(op, "G", G, len);
-  if (typeof cL !== "number" || typeof cM !== "number") fail(op, "cL and cM must be numbers");
+  checkScalar(op, "cL", cL);
+  checkScalar(op, "cM", cM);
   checkWritten(op, len, "G", G, VJP_NAMES, lam, mu, D, null, null, null);
 }
 
@@ -530,7 +532,8 @@ export function validateRk4VjpStage1(
   checkVector(op, "D", D, len);
   checkVector(op, "G", G, len);
   checkVector(op, "lamNew", lamNew, len);
-  if (typeof cL !== "number" || typeof cM !== "number") fail(op, "cL and cM must be numbers");
+  checkScalar(op, "cL", cL);
+  checkScalar(op, "cM", cM);
   checkWritten(op, len, "G", G, VJP1_NAMES, lamNew, lam, mu4, mu3, mu2, D);
   checkWritten(op, len, "lamNew", lamNew, VJP1_NAMES_L, lam, mu4, mu3, mu2, D, null);
 }
@@ -605,7 +608,8 @@ export function validateRk4FwdStage(
   checkDim(op, "w", w);
   checkDim(op, "c", c);
   if (ldN !== w && ldN !== w + 1) fail(op, `ldN must be w = ${w} or w + 1, got ${ldN}`);
-  if (typeof cN !== "number" || typeof cS !== "number") fail(op, "cN and cS must be numbers");
+  checkScalar(op, "cN", cN);
+  checkScalar(op, "cS", cS);
   const lenK = w * c;
   const lenY = (w + 1) * c;
   // mode 0 with ldN = w + 1 writes next's row of ones too

@@ -140,6 +140,14 @@ describe("rk4JvpStage / rk4VjpStage / rk4VjpStage1", () => {
         assert.throws(() => r.K.rk4JvpStage(0, 11, a, b, c, d, e, 1, 1), /rk4JvpStage: dk needs len = 11/);
         assert.throws(() => r.K.rk4JvpStage(0, 10, a, b, null, d, e, 1, 1), /rk4JvpStage: mode 0 needs cur/);
         assert.throws(
+          () => r.K.rk4JvpStage(0, 10, a, b, c, d, e, NaN, 1),
+          /rk4JvpStage: cN must be a finite number/,
+        );
+        assert.throws(
+          () => r.K.rk4VjpStage(10, a, null, b, c, 1, Infinity),
+          /rk4VjpStage: cM must be a finite number/,
+        );
+        assert.throws(
           () => r.K.rk4JvpStage(3 as 0, 10, a, b, c, d, e, 1, 1),
           /rk4JvpStage: mode must be 0, 1 or 2/,
         );
