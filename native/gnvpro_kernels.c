@@ -12,8 +12,8 @@
  *
  * Besides BLAS/LAPACK, kernels of our own, each with an AVX2+FMA path chosen at run time and a
  * portable path: dtanhBias (fused bias + tanh + tanh'), the RK4 stage sweeps (rk4FwdStage,
- * rk4JvpStage, rk4VjpStage, rk4VjpStage1), the dense layer's derivative sweeps (derivScaleBias, derivScaleSum)
- * and dgemmSmall (a direct small-matrix dgemm); see their sections below.
+ * rk4JvpStage, rk4VjpStage, rk4VjpStage1), the dense layer's derivative sweeps (derivScaleBias, derivScaleSum),
+ * softmax cross-entropy (softmaxCE, softmaxHessApply) and dgemmSmall (a direct small-matrix dgemm); see their sections below.
  */
 #ifndef NAPI_VERSION
 #define NAPI_VERSION 8
@@ -855,6 +855,150 @@ static napi_value DerivScaleSum(napi_env env, napi_callback_info info) {
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Softmax cross-entropy (Kernels.softmaxCE / softmaxHessApply). Per column: the maximum; x = s − max
+ * is written to P; e = exp(x) over the whole block (vectorised on the AVX2 path with the range
+ * reduction and polynomial of the tanh kernel, for arguments ≤ 0; below −708.39 the result is 0 where
+ * libm returns subnormals); then the sums, one log per column, p = e/Σe and g = p − c. The portable
+ * path uses libm's exp. NaN handling as the TypeScript version: a column whose maximum is not finite
+ * gives NaN; a NaN among finite entries propagates through its exp.
+ */
+#define EXP_MIN (-708.3964185322641) /* below: 2^k would leave the normal range */
+
+static void exp_block_scalar(size_t len, double *x) {
+  for (size_t i = 0; i < len; i++) x[i] = exp(x[i]);
+}
+
+#if GNV_X86
+/* exp(x) for x ≤ 0 (NaN → NaN; x < EXP_MIN → 0). */
+__attribute__((target("avx2,fma"))) static inline __m256d exp_neg_avx2(__m256d x) {
+  __m256d under = _mm256_cmp_pd(x, TV(EXP_MIN), _CMP_LT_OQ);
+  __m256d a = _mm256_max_pd(x, TV(EXP_MIN)); /* max returns its second operand on NaN: keep x's NaN */
+  a = _mm256_blendv_pd(a, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
+  __m256d t = _mm256_fmadd_pd(a, TV(T_LOG2E), TV(T_MAGIC));
+  __m256d k = _mm256_sub_pd(t, TV(T_MAGIC));
+  __m256d r = _mm256_fnmadd_pd(k, TV(T_LN2LO), _mm256_fnmadd_pd(k, TV(T_LN2HI), a));
+  __m256i sb = _mm256_slli_epi64(_mm256_add_epi64(_mm256_castpd_si256(t), _mm256_set1_epi64x(1023)), 52);
+  __m256d r2 = _mm256_mul_pd(r, r);
+  __m256d ee = _mm256_fmadd_pd(TV(EM10), r2, TV(EM8)), eo = _mm256_fmadd_pd(TV(EM11), r2, TV(EM9));
+  ee = _mm256_fmadd_pd(ee, r2, TV(EM6));
+  eo = _mm256_fmadd_pd(eo, r2, TV(EM7));
+  ee = _mm256_fmadd_pd(ee, r2, TV(EM4));
+  eo = _mm256_fmadd_pd(eo, r2, TV(EM5));
+  ee = _mm256_fmadd_pd(ee, r2, TV(EM2));
+  eo = _mm256_fmadd_pd(eo, r2, TV(EM3));
+  ee = _mm256_fmadd_pd(ee, r2, TV(EM0));
+  eo = _mm256_fmadd_pd(eo, r2, TV(EM1));
+  __m256d e = _mm256_mul_pd(_mm256_fmadd_pd(eo, r, ee), _mm256_castsi256_pd(sb));
+  return _mm256_blendv_pd(e, _mm256_setzero_pd(), under);
+}
+
+__attribute__((target("avx2,fma"))) static void exp_block_avx2(size_t len, double *x) {
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) _mm256_storeu_pd(x + i, exp_neg_avx2(_mm256_loadu_pd(x + i)));
+  if (i < len) {
+    __m256i mk = lane_mask(len - i);
+    _mm256_maskstore_pd(x + i, mk, exp_neg_avx2(_mm256_maskload_pd(x + i, mk)));
+  }
+}
+#endif
+
+/* Sum of the per-column losses; P, G as Kernels.softmaxCE. `avx` selects the exp. */
+static double softmax_ce(size_t q, size_t n, const double *S, const double *C, double *P, double *G, int avx) {
+  size_t len = q * n;
+  /* pass 1: x = s − max per column (a non-finite maximum marks the column: its x are NaN) */
+  for (size_t i = 0; i < n; i++) {
+    const double *s = S + i * q;
+    double *p = P + i * q;
+    double mx = -INFINITY;
+    for (size_t a = 0; a < q; a++)
+      if (s[a] > mx) mx = s[a];
+    if (!isfinite(mx))
+      for (size_t a = 0; a < q; a++) p[a] = NAN;
+    else
+      for (size_t a = 0; a < q; a++) p[a] = s[a] - mx;
+  }
+  /* pass 2: the exps */
+#if GNV_X86
+  if (avx)
+    exp_block_avx2(len, P);
+  else
+#endif
+    exp_block_scalar(len, P);
+  (void)avx;
+  /* pass 3: per column, log Σe + max − cᵀs = log Σe − cᵀx + max·(1 − Σc) with x = s − max */
+  double total = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    const double *s = S + i * q, *c = C + i * q;
+    double *p = P + i * q;
+    double mx = -INFINITY;
+    for (size_t a = 0; a < q; a++)
+      if (s[a] > mx) mx = s[a];
+    if (!isfinite(mx)) {
+      total = NAN;
+      if (G)
+        for (size_t a = 0; a < q; a++) G[i * q + a] = NAN;
+      continue;
+    }
+    double se = 0.0, cs = 0.0, csum = 0.0;
+    for (size_t a = 0; a < q; a++) {
+      se += p[a];
+      cs += c[a] * (s[a] - mx);
+      csum += c[a];
+    }
+    total += log(se) - cs + mx * (1.0 - csum);
+    if (G) {
+      double inv = 1.0 / se;
+      for (size_t a = 0; a < q; a++) {
+        double pa = p[a] * inv;
+        p[a] = pa;
+        G[i * q + a] = pa - c[a];
+      }
+    }
+  }
+  return total;
+}
+
+/* softmaxCE(q, n, S, C, P, G | null, path) → the sum of the losses. */
+static napi_value SoftmaxCE(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, &a, 7)) return NULL;
+  int q = arg_int(&a, 0), n = arg_int(&a, 1), path = arg_int(&a, 6);
+  if (a.bad) return NULL;
+  size_t len = (size_t)q * (size_t)n;
+  double *S = arg_array(&a, 2, napi_float64_array, len);
+  double *C = arg_array(&a, 3, napi_float64_array, len);
+  double *P = arg_array(&a, 4, napi_float64_array, len);
+  double *G = arg_array_or_null(&a, 5, len);
+  if (a.bad) return NULL;
+  int use = (path == TANH_PATH_SCALAR) ? TANH_PATH_SCALAR : tanh_best_path;
+  double total = softmax_ce((size_t)q, (size_t)n, S, C, P, G, use == TANH_PATH_AVX2);
+  napi_value r;
+  CHECK(napi_create_double(env, total, &r));
+  return r;
+}
+
+/* softmaxHessApply(q, n, P, V, out, scale, path) → path used (no vector code needed: q is short). */
+static napi_value SoftmaxHessApply(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, &a, 7)) return NULL;
+  int q = arg_int(&a, 0), n = arg_int(&a, 1), path = arg_int(&a, 6);
+  double scale = arg_double(&a, 5);
+  if (a.bad) return NULL;
+  size_t len = (size_t)q * (size_t)n;
+  double *P = arg_array(&a, 2, napi_float64_array, len);
+  double *V = arg_array(&a, 3, napi_float64_array, len);
+  double *out = arg_array(&a, 4, napi_float64_array, len);
+  if (a.bad) return NULL;
+  (void)path;
+  for (size_t o = 0; o < len; o += (size_t)q) {
+    double uv = 0.0;
+    for (size_t k = o; k < o + (size_t)q; k++) uv += P[k] * V[k];
+    for (size_t k = o; k < o + (size_t)q; k++) out[k] = scale * (P[k] * (V[k] - uv));
+  }
+  return ret_int(env, TANH_PATH_SCALAR);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Small-matrix dgemm (not through OpenBLAS): C ← α op(A) op(B) + β C, column-major, all four
  * transpose combinations, leading dimensions respected. For the width-8 products of the small
  * networks (8×8·8×400, 8×400·(8×400)ᵀ, …) OpenBLAS 0.3.21 packs both operands and has no
@@ -1138,6 +1282,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"rk4VjpStage1", NULL, Rk4VjpStage1, NULL, NULL, NULL, napi_default, NULL},
       {"derivScaleBias", NULL, DerivScaleBias, NULL, NULL, NULL, napi_default, NULL},
       {"derivScaleSum", NULL, DerivScaleSum, NULL, NULL, NULL, napi_default, NULL},
+      {"softmaxCE", NULL, SoftmaxCE, NULL, NULL, NULL, napi_default, NULL},
+      {"softmaxHessApply", NULL, SoftmaxHessApply, NULL, NULL, NULL, napi_default, NULL},
   };
   tanh_best_path = tanh_detect_path();
   gemm_best_path = tanh_best_path == TANH_PATH_AVX2 ? GEMM_PATH_AVX2 : GEMM_PATH_SCALAR;

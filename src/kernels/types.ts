@@ -272,6 +272,37 @@ export interface Kernels {
     tanh: boolean,
   ): void;
 
+  /**
+   * Softmax cross-entropy over the n columns of the q×n blocks S (scores) and C (targets): returns
+   * Σ_i [log Σ_a exp(s_ai − max_i) + max_i − c_iᵀ s_i] (not divided by n) and, when G is not null,
+   * writes P ← softmax(s_i) and G ← P − C. P (q×n) is also the work array when G is null. A column
+   * whose maximum is not finite gives NaN (sum, and its P, G columns). Native: a vectorised exp
+   * (AVX2+FMA; within 2 ulp of Math.exp, 0 below e^−708.39 where Math.exp returns subnormals) or
+   * libm's exp on the portable path; js: src/kernels/js/softmax.ts.
+   */
+  softmaxCE(
+    q: number,
+    n: number,
+    S: Float64Array,
+    C: Float64Array,
+    P: Float64Array,
+    G: Float64Array | null,
+  ): number;
+
+  /**
+   * out_i ← scale · p_i ⊙ (v_i − p_iᵀ v_i) for every column of the q×n blocks: the per-sample
+   * softmax cross-entropy Hessian diag(p) − ppᵀ applied to V. out may be V itself; no other
+   * overlap. Paths as softmaxCE.
+   */
+  softmaxHessApply(
+    q: number,
+    n: number,
+    P: Float64Array,
+    V: Float64Array,
+    out: Float64Array,
+    scale: number,
+  ): void;
+
   /** BLAS threads (the js backend is single-threaded and reports 1). */
   setThreads(n: number): void;
   info(): BlasInfo;

@@ -627,3 +627,52 @@ export function validateRk4FwdStage(
   if (Ys.buffer === Ya.buffer) checkNoOverlap(op, "Ys", Ys, lenY, "Ya", Ya, lenY);
   if (Ys.buffer === k.buffer) checkNoOverlap(op, "Ys", Ys, lenY, "k", k, lenK);
 }
+
+export function validateSoftmaxCE(
+  q: number,
+  n: number,
+  S: Float64Array,
+  C: Float64Array,
+  P: Float64Array,
+  G: Float64Array | null,
+): void {
+  const op = "softmaxCE";
+  checkDim(op, "q", q);
+  checkDim(op, "n", n);
+  const len = q * n;
+  if (len > INT_MAX) fail(op, `q·n must be below 2^31, got ${q}×${n}`);
+  checkVector(op, "S", S, len);
+  checkVector(op, "C", C, len);
+  checkVector(op, "P", P, len);
+  checkNoOverlap(op, "P", P, len, "S", S, len);
+  checkNoOverlap(op, "P", P, len, "C", C, len);
+  if (G !== null) {
+    checkVector(op, "G", G, len);
+    checkNoOverlap(op, "G", G, len, "S", S, len);
+    checkNoOverlap(op, "G", G, len, "C", C, len);
+    checkNoOverlap(op, "G", G, len, "P", P, len);
+  }
+}
+
+export function validateSoftmaxHessApply(
+  q: number,
+  n: number,
+  P: Float64Array,
+  V: Float64Array,
+  out: Float64Array,
+  scale: number,
+): void {
+  const op = "softmaxHessApply";
+  checkDim(op, "q", q);
+  checkDim(op, "n", n);
+  const len = q * n;
+  if (len > INT_MAX) fail(op, `q·n must be below 2^31, got ${q}×${n}`);
+  checkScalar(op, "scale", scale);
+  checkVector(op, "P", P, len);
+  checkVector(op, "V", V, len);
+  checkVector(op, "out", out, len);
+  checkNoOverlap(op, "out", out, len, "P", P, len);
+  // out may be V itself, but not a shifted view of it
+  if (!(out.buffer === V.buffer && out.byteOffset === V.byteOffset))
+    checkNoOverlap(op, "out", out, len, "V", V, len);
+}

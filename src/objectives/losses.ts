@@ -11,6 +11,8 @@
  * logistic: d = σ(s)(1 − σ(s)), u = 0).
  */
 
+import { kernels } from "../kernels/index.js";
+
 export type LossKind = "least-squares" | "cross-entropy" | "logistic";
 
 export const LOSS_KINDS: readonly LossKind[] = ["least-squares", "cross-entropy", "logistic"];
@@ -124,42 +126,11 @@ function evalLoss(
     }
     return { kind, q, n, value: total / n, grad, hessDiag: d, hessRank1: null };
   }
-  // softmax cross-entropy: ℓ = log Σ exp(s_j − max) + max − cᵀs
-  const P = derivs ? new Float64Array(q * n) : null;
-  for (let i = 0; i < n; i++) {
-    const o = i * q;
-    let mx = -Infinity;
-    for (let a = 0; a < q; a++) if (S[o + a] > mx) mx = S[o + a];
-    if (!Number.isFinite(mx)) {
-      total = NaN;
-      if (P !== null) {
-        P.fill(NaN, o, o + q);
-        grad.fill(NaN, o, o + q);
-      }
-      continue;
-    }
-    // one exp per entry (Math.exp is ~18 ns): e_a kept in P until the sum is known
-    let se = 0;
-    let cs = 0;
-    let csum = 0;
-    for (let a = 0; a < q; a++) {
-      const sa = S[o + a] - mx;
-      const e = Math.exp(sa);
-      if (P !== null) P[o + a] = e;
-      se += e;
-      const c = C[o + a];
-      cs += c * sa;
-      csum += c;
-    }
-    total += Math.log(se) - cs + mx * (1 - csum);
-    if (P !== null) {
-      for (let a = 0; a < q; a++) {
-        const p = P[o + a] / se;
-        P[o + a] = p;
-        grad[o + a] = p - C[o + a];
-      }
-    }
-  }
+  // softmax cross-entropy: ℓ = log Σ exp(s_j − max) + max − cᵀs, by the kernel (a vectorised exp on
+  // the native backend; P is its work array when no derivatives are wanted)
+  const P = new Float64Array(q * n);
+  total = kernels().softmaxCE(q, n, S, C, P, derivs ? grad : null);
+  if (!derivs) return { kind, q, n, value: total / n, grad, hessDiag: null, hessRank1: null };
   return { kind, q, n, value: total / n, grad, hessDiag: P, hessRank1: P };
 }
 
@@ -180,11 +151,7 @@ export function applyLossHessian(lp: LossPoint, V: Float64Array, out: Float64Arr
   }
   if (d === u) {
     // softmax: 𝓗_i v = p ∘ (v − pᵀv)
-    for (let o = 0; o < q * n; o += q) {
-      let uv = 0;
-      for (let a = o; a < o + q; a++) uv += u[a] * V[a];
-      for (let a = o; a < o + q; a++) out[a] = scale * (u[a] * (V[a] - uv));
-    }
+    kernels().softmaxHessApply(q, n, u, V, out, scale);
     return;
   }
   for (let i = 0; i < n; i++) {

@@ -12,6 +12,7 @@ import { gbtrf, gbtrs, pbtrf, pbtrs } from "./banded.js";
 import { tanhBias } from "./tanh.js";
 import { rk4FwdStage, rk4JvpStage, rk4VjpStage, rk4VjpStage1 } from "./rk4.js";
 import { derivScaleBias, derivScaleSum } from "./deriv.js";
+import { softmaxCE, softmaxHessApply } from "./softmax.js";
 
 export { gemm as gemmRaw } from "./gemm.js";
 export { fastTanh, tanhBias as tanhBiasRaw } from "./tanh.js";
@@ -110,6 +111,14 @@ export const jsKernels: Kernels = {
   derivScaleSum(m, n, U, Z, G, gb, beta, tanh) {
     v.validateDerivScaleSum(m, n, U, Z, G, gb, beta, tanh);
     derivScaleSum(m, n, U, Z, G, gb, beta, tanh);
+  },
+  softmaxCE(q, n, S, C, P, G) {
+    v.validateSoftmaxCE(q, n, S, C, P, G);
+    return softmaxCE(q, n, S, C, P, G);
+  },
+  softmaxHessApply(q, n, P, V, out, scale) {
+    v.validateSoftmaxHessApply(q, n, P, V, out, scale);
+    softmaxHessApply(q, n, P, V, out, scale);
   },
   setThreads(n) {
     v.validateThreads(n);

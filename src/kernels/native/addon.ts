@@ -109,6 +109,29 @@ export interface Addon {
    */
   dgemmSmall?(...args: [...AddonGemmArgs<Float64Array>, path: number]): number;
   /**
+   * Softmax cross-entropy (see Kernels.softmaxCE; returns the sum, NaN for a non-finite column) and the
+   * per-sample Hessian product (Kernels.softmaxHessApply), then path (0 best, 1 portable). Absent from
+   * addons built before them.
+   */
+  softmaxCE?(
+    q: number,
+    n: number,
+    S: Float64Array,
+    C: Float64Array,
+    P: Float64Array,
+    G: Float64Array | null,
+    path: number,
+  ): number;
+  softmaxHessApply?(
+    q: number,
+    n: number,
+    P: Float64Array,
+    V: Float64Array,
+    out: Float64Array,
+    scale: number,
+    path: number,
+  ): number;
+  /**
    * The dense layer's derivative sweeps (see Kernels.derivScaleBias / derivScaleSum; tanh as 1/0),
    * then path (0 = the best for this CPU, 1 = force the portable path); return the path used (1
    * portable, 2 AVX2+FMA). Absent from addons built before them.

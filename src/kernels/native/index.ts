@@ -10,6 +10,7 @@ import { gemm as jsGemm } from "../js/gemm.js";
 import { syrk as jsSyrk } from "../js/syrk.js";
 import { tanhBias as jsTanhBias } from "../js/tanh.js";
 import { derivScaleBias as jsDerivBias, derivScaleSum as jsDerivSum } from "../js/deriv.js";
+import { softmaxCE as jsSoftmaxCE, softmaxHessApply as jsSoftmaxHess } from "../js/softmax.js";
 import {
   rk4FwdStage as jsRk4Fwd,
   rk4JvpStage as jsRk4Jvp,
@@ -215,6 +216,18 @@ export function makeNativeKernels(addon: Addon): Kernels {
       if (m * n < NATIVE_SWEEP_MIN_ENTRIES || addon.derivScaleSum === undefined)
         jsDerivSum(m, n, U, Z, G, gb, beta, tanh);
       else addon.derivScaleSum(m, n, U, Z, G, gb, beta, tanh ? 1 : 0, 0);
+    },
+    softmaxCE(q, n, S, C, P, G) {
+      v.validateSoftmaxCE(q, n, S, C, P, G);
+      if (q * n < NATIVE_SWEEP_MIN_ENTRIES || addon.softmaxCE === undefined)
+        return jsSoftmaxCE(q, n, S, C, P, G);
+      return addon.softmaxCE(q, n, S, C, P, G, 0);
+    },
+    softmaxHessApply(q, n, P, V, out, scale) {
+      v.validateSoftmaxHessApply(q, n, P, V, out, scale);
+      if (q * n < NATIVE_SWEEP_MIN_ENTRIES || addon.softmaxHessApply === undefined)
+        jsSoftmaxHess(q, n, P, V, out, scale);
+      else addon.softmaxHessApply(q, n, P, V, out, scale, 0);
     },
     setThreads(n) {
       v.validateThreads(n);
