@@ -438,17 +438,13 @@ __attribute__((target("avx2,fma"))) static inline __m256d tanh_small_avx2(__m256
   return small;
 }
 
-__attribute__((target("avx2,fma"))) static inline __m256d tanh_avx2(__m256d x, __m256d *dout) {
-  const __m256d sgn = TV(-0.0), one = TV(1.0), two = TV(2.0);
-  __m256d sx = _mm256_and_pd(sgn, x);
-  __m256d ax = _mm256_andnot_pd(sgn, x);
-  __m256d dsmall;
-  __m256d small = tanh_small_avx2(ax, &dsmall);
-  /* |x| ≥ 1: r = −2a − k·ln2 = −(k·ln2_hi) − 2a − k·ln2_lo */
-  __m256d a = _mm256_min_pd(TV(TANH_CLAMP), ax); /* min returns its second operand (NaN) on NaN */
-  __m256d t = _mm256_fmadd_pd(a, TV(-2.0 * T_LOG2E), TV(T_MAGIC));
+/* exp(x) for x in [−708.39, 0] (NaN → NaN): k = round(x/ln2) by the 1.5·2⁵² trick, r = x − k·ln2 with
+   ln2 split hi/lo, e^r by the degree-11 polynomial, 2^k built in the exponent field. Shared by the
+   tanh kernel (x = −2·min(|x|, 350)) and the softmax kernel. */
+__attribute__((target("avx2,fma"))) static inline __m256d exp_core_avx2(__m256d x) {
+  __m256d t = _mm256_fmadd_pd(x, TV(T_LOG2E), TV(T_MAGIC));
   __m256d k = _mm256_sub_pd(t, TV(T_MAGIC));
-  __m256d r = _mm256_fnmadd_pd(k, TV(T_LN2LO), _mm256_fnmsub_pd(k, TV(T_LN2HI), _mm256_add_pd(a, a)));
+  __m256d r = _mm256_fnmadd_pd(k, TV(T_LN2LO), _mm256_fnmadd_pd(k, TV(T_LN2HI), x));
   __m256i sb = _mm256_slli_epi64(_mm256_add_epi64(_mm256_castpd_si256(t), _mm256_set1_epi64x(1023)), 52);
   __m256d r2 = _mm256_mul_pd(r, r);
   __m256d ee = _mm256_fmadd_pd(TV(EM10), r2, TV(EM8)), eo = _mm256_fmadd_pd(TV(EM11), r2, TV(EM9));
@@ -460,7 +456,18 @@ __attribute__((target("avx2,fma"))) static inline __m256d tanh_avx2(__m256d x, _
   eo = _mm256_fmadd_pd(eo, r2, TV(EM3));
   ee = _mm256_fmadd_pd(ee, r2, TV(EM0));
   eo = _mm256_fmadd_pd(eo, r2, TV(EM1));
-  __m256d e = _mm256_mul_pd(_mm256_fmadd_pd(eo, r, ee), _mm256_castsi256_pd(sb));
+  return _mm256_mul_pd(_mm256_fmadd_pd(eo, r, ee), _mm256_castsi256_pd(sb));
+}
+
+__attribute__((target("avx2,fma"))) static inline __m256d tanh_avx2(__m256d x, __m256d *dout) {
+  const __m256d sgn = TV(-0.0), one = TV(1.0), two = TV(2.0);
+  __m256d sx = _mm256_and_pd(sgn, x);
+  __m256d ax = _mm256_andnot_pd(sgn, x);
+  __m256d dsmall;
+  __m256d small = tanh_small_avx2(ax, &dsmall);
+  /* |x| ≥ 1: e = exp(−2a), a = min(|x|, 350) */
+  __m256d a = _mm256_min_pd(TV(TANH_CLAMP), ax); /* min returns its second operand (NaN) on NaN */
+  __m256d e = exp_core_avx2(_mm256_mul_pd(a, TV(-2.0)));
   __m256d q = _mm256_div_pd(_mm256_add_pd(e, e), _mm256_add_pd(one, e));
   __m256d isSmall = _mm256_cmp_pd(ax, one, _CMP_LT_OQ);
   __m256d th = _mm256_blendv_pd(_mm256_sub_pd(one, q), small, isSmall);
@@ -874,21 +881,7 @@ __attribute__((target("avx2,fma"))) static inline __m256d exp_neg_avx2(__m256d x
   __m256d under = _mm256_cmp_pd(x, TV(EXP_MIN), _CMP_LT_OQ);
   __m256d a = _mm256_max_pd(x, TV(EXP_MIN)); /* max returns its second operand on NaN: keep x's NaN */
   a = _mm256_blendv_pd(a, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
-  __m256d t = _mm256_fmadd_pd(a, TV(T_LOG2E), TV(T_MAGIC));
-  __m256d k = _mm256_sub_pd(t, TV(T_MAGIC));
-  __m256d r = _mm256_fnmadd_pd(k, TV(T_LN2LO), _mm256_fnmadd_pd(k, TV(T_LN2HI), a));
-  __m256i sb = _mm256_slli_epi64(_mm256_add_epi64(_mm256_castpd_si256(t), _mm256_set1_epi64x(1023)), 52);
-  __m256d r2 = _mm256_mul_pd(r, r);
-  __m256d ee = _mm256_fmadd_pd(TV(EM10), r2, TV(EM8)), eo = _mm256_fmadd_pd(TV(EM11), r2, TV(EM9));
-  ee = _mm256_fmadd_pd(ee, r2, TV(EM6));
-  eo = _mm256_fmadd_pd(eo, r2, TV(EM7));
-  ee = _mm256_fmadd_pd(ee, r2, TV(EM4));
-  eo = _mm256_fmadd_pd(eo, r2, TV(EM5));
-  ee = _mm256_fmadd_pd(ee, r2, TV(EM2));
-  eo = _mm256_fmadd_pd(eo, r2, TV(EM3));
-  ee = _mm256_fmadd_pd(ee, r2, TV(EM0));
-  eo = _mm256_fmadd_pd(eo, r2, TV(EM1));
-  __m256d e = _mm256_mul_pd(_mm256_fmadd_pd(eo, r, ee), _mm256_castsi256_pd(sb));
+  __m256d e = exp_core_avx2(a);
   return _mm256_blendv_pd(e, _mm256_setzero_pd(), under);
 }
 
@@ -905,17 +898,26 @@ __attribute__((target("avx2,fma"))) static void exp_block_avx2(size_t len, doubl
 /* Sum of the per-column losses; P, G as Kernels.softmaxCE. `avx` selects the exp. */
 static double softmax_ce(size_t q, size_t n, const double *S, const double *C, double *P, double *G, int avx) {
   size_t len = q * n;
-  /* pass 1: x = s − max per column (a non-finite maximum marks the column: its x are NaN) */
+  /* pass 1: x = s − max into P, and the exp-free part of each loss, max·(1 − Σc) − cᵀx; a column whose
+     maximum is not finite gets x = NaN, which the exps and the log below carry into its loss, P and G */
+  double total = 0.0;
   for (size_t i = 0; i < n; i++) {
-    const double *s = S + i * q;
+    const double *s = S + i * q, *c = C + i * q;
     double *p = P + i * q;
     double mx = -INFINITY;
     for (size_t a = 0; a < q; a++)
       if (s[a] > mx) mx = s[a];
-    if (!isfinite(mx))
+    if (!isfinite(mx)) {
       for (size_t a = 0; a < q; a++) p[a] = NAN;
-    else
-      for (size_t a = 0; a < q; a++) p[a] = s[a] - mx;
+      continue;
+    }
+    double cs = 0.0, csum = 0.0;
+    for (size_t a = 0; a < q; a++) {
+      p[a] = s[a] - mx;
+      cs += c[a] * p[a];
+      csum += c[a];
+    }
+    total += mx * (1.0 - csum) - cs;
   }
   /* pass 2: the exps */
 #if GNV_X86
@@ -925,27 +927,13 @@ static double softmax_ce(size_t q, size_t n, const double *S, const double *C, d
 #endif
     exp_block_scalar(len, P);
   (void)avx;
-  /* pass 3: per column, log Σe + max − cᵀs = log Σe − cᵀx + max·(1 − Σc) with x = s − max */
-  double total = 0.0;
+  /* pass 3: + log Σe per column; p = e/Σe, g = p − c */
   for (size_t i = 0; i < n; i++) {
-    const double *s = S + i * q, *c = C + i * q;
+    const double *c = C + i * q;
     double *p = P + i * q;
-    double mx = -INFINITY;
-    for (size_t a = 0; a < q; a++)
-      if (s[a] > mx) mx = s[a];
-    if (!isfinite(mx)) {
-      total = NAN;
-      if (G)
-        for (size_t a = 0; a < q; a++) G[i * q + a] = NAN;
-      continue;
-    }
-    double se = 0.0, cs = 0.0, csum = 0.0;
-    for (size_t a = 0; a < q; a++) {
-      se += p[a];
-      cs += c[a] * (s[a] - mx);
-      csum += c[a];
-    }
-    total += log(se) - cs + mx * (1.0 - csum);
+    double se = 0.0;
+    for (size_t a = 0; a < q; a++) se += p[a];
+    total += log(se);
     if (G) {
       double inv = 1.0 / se;
       for (size_t a = 0; a < q; a++) {
@@ -977,11 +965,12 @@ static napi_value SoftmaxCE(napi_env env, napi_callback_info info) {
   return r;
 }
 
-/* softmaxHessApply(q, n, P, V, out, scale, path) → path used (no vector code needed: q is short). */
+/* softmaxHessApply(q, n, P, V, out, scale): one path (the columns are short; the compiler's code is
+   as fast as any vector variant here). */
 static napi_value SoftmaxHessApply(napi_env env, napi_callback_info info) {
   Args a;
-  if (!get_args(env, info, &a, 7)) return NULL;
-  int q = arg_int(&a, 0), n = arg_int(&a, 1), path = arg_int(&a, 6);
+  if (!get_args(env, info, &a, 6)) return NULL;
+  int q = arg_int(&a, 0), n = arg_int(&a, 1);
   double scale = arg_double(&a, 5);
   if (a.bad) return NULL;
   size_t len = (size_t)q * (size_t)n;
@@ -989,13 +978,14 @@ static napi_value SoftmaxHessApply(napi_env env, napi_callback_info info) {
   double *V = arg_array(&a, 3, napi_float64_array, len);
   double *out = arg_array(&a, 4, napi_float64_array, len);
   if (a.bad) return NULL;
-  (void)path;
   for (size_t o = 0; o < len; o += (size_t)q) {
     double uv = 0.0;
     for (size_t k = o; k < o + (size_t)q; k++) uv += P[k] * V[k];
     for (size_t k = o; k < o + (size_t)q; k++) out[k] = scale * (P[k] * (V[k] - uv));
   }
-  return ret_int(env, TANH_PATH_SCALAR);
+  napi_value r;
+  CHECK(napi_get_undefined(env, &r));
+  return r;
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -292,7 +292,7 @@ export interface Kernels {
   /**
    * out_i ← scale · p_i ⊙ (v_i − p_iᵀ v_i) for every column of the q×n blocks: the per-sample
    * softmax cross-entropy Hessian diag(p) − ppᵀ applied to V. out may be V itself; no other
-   * overlap. Paths as softmaxCE.
+   * overlap. Native (one C path) or src/kernels/js/softmax.ts.
    */
   softmaxHessApply(
     q: number,

@@ -402,10 +402,7 @@ export function validateTanhBias(
   D: Float64Array | null,
 ): void {
   const op = "dtanhBias";
-  checkDim(op, "m", m);
-  checkDim(op, "n", n);
-  const len = m * n;
-  if (len > INT_MAX) fail(op, `m·n must be below 2^31, got ${m}×${n}`);
+  const len = blockLen(op, "m", m, "n", n);
   checkMatrix(op, "Z", Z, Float64Array, m, n, Math.max(1, m));
   if (b !== null) {
     if (!(b instanceof Float64Array)) fail(op, `b must be a Float64Array or null, got ${typeName(b)}`);
@@ -430,31 +427,20 @@ function checkVector(op: string, name: string, a: unknown, len: number): void {
   if (a.length < len) fail(op, `${name} needs len = ${len} elements, has ${a.length}`);
 }
 
-/** Written array `o` must not overlap the arrays of `ins` (null entries skipped), over len entries. */
-function checkWritten(
-  op: string,
-  len: number,
-  nameO: string,
-  o: Float64Array,
-  names: readonly string[],
-  a: Float64Array | null,
-  b: Float64Array | null,
-  c: Float64Array | null,
-  d: Float64Array | null,
-  e: Float64Array | null,
-  f: Float64Array | null,
-): void {
-  // buffer identity first: the common case (separate buffers) costs six comparisons
-  if (a !== null && a.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[0], a, len);
-  if (b !== null && b.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[1], b, len);
-  if (c !== null && c.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[2], c, len);
-  if (d !== null && d.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[3], d, len);
-  if (e !== null && e.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[4], e, len);
-  if (f !== null && f.buffer === o.buffer) checkNoOverlap(op, nameO, o, len, names[5], f, len);
+/** Checks the dimensions of a rows×cols block and returns its entry count (below 2³¹). */
+function blockLen(op: string, rowsName: string, rows: number, colsName: string, cols: number): number {
+  checkDim(op, rowsName, rows);
+  checkDim(op, colsName, cols);
+  const len = rows * cols;
+  if (len > INT_MAX) fail(op, `${rowsName}·${colsName} must be below 2^31, got ${rows}×${cols}`);
+  return len;
 }
 
-const JVP_NAMES = ["dYs", "dk", "D", "cur"];
-const JVP_NAMES_D = ["dk", "D", "cur"];
+/** The RK4 stage coefficients must be finite, like dgemm's α and β. */
+function checkCoefficients(op: string, nameA: string, a: number, nameB: string, b: number): void {
+  checkScalar(op, nameA, a);
+  checkScalar(op, nameB, b);
+}
 
 export function validateRk4JvpStage(
   mode: number,
@@ -473,20 +459,19 @@ export function validateRk4JvpStage(
   checkVector(op, "dk", dk, len);
   checkVector(op, "D", D, len);
   checkVector(op, "next", next, len);
-  checkScalar(op, "cN", cN);
-  checkScalar(op, "cS", cS);
-  if (mode === 2) {
-    checkWritten(op, len, "next", next, JVP_NAMES, null, dk, D, null, null, null);
-    return;
-  }
+  checkCoefficients(op, "cN", cN, "cS", cS);
+  checkNoOverlap(op, "next", next, len, "dk", dk, len);
+  checkNoOverlap(op, "next", next, len, "D", D, len);
+  if (mode === 2) return;
   if (cur === null || dYs === null) fail(op, `mode ${mode} needs cur and dYs (got null)`);
   checkVector(op, "cur", cur, len);
   checkVector(op, "dYs", dYs, len);
-  checkWritten(op, len, "next", next, JVP_NAMES, dYs, dk, D, cur, null, null);
-  checkWritten(op, len, "dYs", dYs, JVP_NAMES_D, dk, D, cur, null, null, null);
+  checkNoOverlap(op, "next", next, len, "dYs", dYs, len);
+  checkNoOverlap(op, "next", next, len, "cur", cur, len);
+  checkNoOverlap(op, "dYs", dYs, len, "dk", dk, len);
+  checkNoOverlap(op, "dYs", dYs, len, "D", D, len);
+  checkNoOverlap(op, "dYs", dYs, len, "cur", cur, len);
 }
-
-const VJP_NAMES = ["lam", "mu", "D"];
 
 export function validateRk4VjpStage(
   len: number,
@@ -503,13 +488,11 @@ export function validateRk4VjpStage(
   if (mu !== null) checkVector(op, "mu", mu, len);
   checkVector(op, "D", D, len);
   checkVector(op, "G", G, len);
-  checkScalar(op, "cL", cL);
-  checkScalar(op, "cM", cM);
-  checkWritten(op, len, "G", G, VJP_NAMES, lam, mu, D, null, null, null);
+  checkCoefficients(op, "cL", cL, "cM", cM);
+  checkNoOverlap(op, "G", G, len, "lam", lam, len);
+  checkNoOverlap(op, "G", G, len, "D", D, len);
+  if (mu !== null) checkNoOverlap(op, "G", G, len, "mu", mu, len);
 }
-
-const VJP1_NAMES = ["lamNew", "lam", "mu4", "mu3", "mu2", "D"];
-const VJP1_NAMES_L = VJP1_NAMES.slice(1);
 
 export function validateRk4VjpStage1(
   len: number,
@@ -532,10 +515,29 @@ export function validateRk4VjpStage1(
   checkVector(op, "D", D, len);
   checkVector(op, "G", G, len);
   checkVector(op, "lamNew", lamNew, len);
-  checkScalar(op, "cL", cL);
-  checkScalar(op, "cM", cM);
-  checkWritten(op, len, "G", G, VJP1_NAMES, lamNew, lam, mu4, mu3, mu2, D);
-  checkWritten(op, len, "lamNew", lamNew, VJP1_NAMES_L, lam, mu4, mu3, mu2, D, null);
+  checkCoefficients(op, "cL", cL, "cM", cM);
+  checkNoOverlap(op, "G", G, len, "lamNew", lamNew, len);
+  stage1Reads(op, "G", G, len, lam, mu4, mu3, mu2, D);
+  stage1Reads(op, "lamNew", lamNew, len, lam, mu4, mu3, mu2, D);
+}
+
+/** A written array of rk4VjpStage1 against each read one (plain calls: this runs per stage). */
+function stage1Reads(
+  op: string,
+  name: string,
+  W: Float64Array,
+  len: number,
+  lam: Float64Array,
+  mu4: Float64Array,
+  mu3: Float64Array,
+  mu2: Float64Array,
+  D: Float64Array,
+): void {
+  checkNoOverlap(op, name, W, len, "lam", lam, len);
+  checkNoOverlap(op, name, W, len, "mu4", mu4, len);
+  checkNoOverlap(op, name, W, len, "mu3", mu3, len);
+  checkNoOverlap(op, name, W, len, "mu2", mu2, len);
+  checkNoOverlap(op, name, W, len, "D", D, len);
 }
 
 export function validateDerivScaleBias(
@@ -547,10 +549,7 @@ export function validateDerivScaleBias(
   tanh: boolean,
 ): void {
   const op = "derivScaleBias";
-  checkDim(op, "m", m);
-  checkDim(op, "n", n);
-  const len = m * n;
-  if (len > INT_MAX) fail(op, `m·n must be below 2^31, got ${m}×${n}`);
+  const len = blockLen(op, "m", m, "n", n);
   if (typeof tanh !== "boolean") fail(op, `tanh must be a boolean, got ${typeName(tanh)}`);
   checkVector(op, "X", X, len);
   checkVector(op, "Z", Z, len);
@@ -572,10 +571,7 @@ export function validateDerivScaleSum(
   tanh: boolean,
 ): void {
   const op = "derivScaleSum";
-  checkDim(op, "m", m);
-  checkDim(op, "n", n);
-  const len = m * n;
-  if (len > INT_MAX) fail(op, `m·n must be below 2^31, got ${m}×${n}`);
+  const len = blockLen(op, "m", m, "n", n);
   if (typeof tanh !== "boolean") fail(op, `tanh must be a boolean, got ${typeName(tanh)}`);
   if (beta !== 0 && beta !== 1) fail(op, `beta must be 0 or 1, got ${beta}`);
   checkVector(op, "U", U, len);
@@ -605,27 +601,23 @@ export function validateRk4FwdStage(
 ): void {
   const op = "rk4FwdStage";
   if (mode !== 0 && mode !== 1 && mode !== 2) fail(op, `mode must be 0, 1 or 2, got ${mode}`);
-  checkDim(op, "w", w);
-  checkDim(op, "c", c);
+  const lenK = blockLen(op, "w", w, "c", c);
   if (ldN !== w && ldN !== w + 1) fail(op, `ldN must be w = ${w} or w + 1, got ${ldN}`);
-  checkScalar(op, "cN", cN);
-  checkScalar(op, "cS", cS);
-  const lenK = w * c;
+  checkCoefficients(op, "cN", cN, "cS", cS);
   const lenY = (w + 1) * c;
   // mode 0 with ldN = w + 1 writes next's row of ones too
   const lenN = extent(mode === 0 && ldN !== w ? w + 1 : w, c, ldN);
   checkVector(op, "k", k, lenK);
   checkVector(op, "next", next, lenN);
-  if (next.buffer === k.buffer) checkNoOverlap(op, "next", next, lenN, "k", k, lenK);
+  checkNoOverlap(op, "next", next, lenN, "k", k, lenK);
   if (mode === 2) return;
   if (Ya === null || Ys === null) fail(op, `mode ${mode} needs Ya and Ys (got null)`);
   checkVector(op, "Ya", Ya, lenY);
   checkVector(op, "Ys", Ys, lenY);
-  // overlap over each array's own extent
-  if (next.buffer === Ys.buffer) checkNoOverlap(op, "next", next, lenN, "Ys", Ys, lenY);
-  if (next.buffer === Ya.buffer) checkNoOverlap(op, "next", next, lenN, "Ya", Ya, lenY);
-  if (Ys.buffer === Ya.buffer) checkNoOverlap(op, "Ys", Ys, lenY, "Ya", Ya, lenY);
-  if (Ys.buffer === k.buffer) checkNoOverlap(op, "Ys", Ys, lenY, "k", k, lenK);
+  checkNoOverlap(op, "next", next, lenN, "Ys", Ys, lenY);
+  checkNoOverlap(op, "next", next, lenN, "Ya", Ya, lenY);
+  checkNoOverlap(op, "Ys", Ys, lenY, "Ya", Ya, lenY);
+  checkNoOverlap(op, "Ys", Ys, lenY, "k", k, lenK);
 }
 
 export function validateSoftmaxCE(
@@ -637,10 +629,7 @@ export function validateSoftmaxCE(
   G: Float64Array | null,
 ): void {
   const op = "softmaxCE";
-  checkDim(op, "q", q);
-  checkDim(op, "n", n);
-  const len = q * n;
-  if (len > INT_MAX) fail(op, `q·n must be below 2^31, got ${q}×${n}`);
+  const len = blockLen(op, "q", q, "n", n);
   checkVector(op, "S", S, len);
   checkVector(op, "C", C, len);
   checkVector(op, "P", P, len);
@@ -663,10 +652,7 @@ export function validateSoftmaxHessApply(
   scale: number,
 ): void {
   const op = "softmaxHessApply";
-  checkDim(op, "q", q);
-  checkDim(op, "n", n);
-  const len = q * n;
-  if (len > INT_MAX) fail(op, `q·n must be below 2^31, got ${q}×${n}`);
+  const len = blockLen(op, "q", q, "n", n);
   checkScalar(op, "scale", scale);
   checkVector(op, "P", P, len);
   checkVector(op, "V", V, len);

@@ -2,11 +2,12 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { kernels } from "../../src/kernels/index.js";
 import { loadAddon } from "../../src/kernels/native/load.js";
-import { NATIVE_SWEEP_MIN_ENTRIES, setNativeSweepMinEntries } from "../../src/kernels/native/index.js";
-import type { Kernels } from "../../src/kernels/types.js";
 import type { Addon } from "../../src/kernels/native/addon.js";
 import { Rng } from "../../src/util/rng.js";
-import { backends, randn } from "./helpers.js";
+import { assertClose, randn, sweepRunners } from "./helpers.js";
+
+const close = (label: string, a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-13): void =>
+  assertClose(label, a, b, tol, tol);
 
 // The dense layer's derivative sweeps against references written from their definitions
 // (src/kernels/types.ts). Paths may contract into FMAs and sum in another order: rounding-level
@@ -22,37 +23,10 @@ const SHAPES: [number, number][] = [
   [64, 50],
 ];
 
-function close(label: string, a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-13): void {
-  assert.equal(a.length, b.length, `${label}: length`);
-  for (let i = 0; i < a.length; i++) {
-    if (Number.isNaN(b[i])) {
-      assert.ok(Number.isNaN(a[i]), `${label}[${i}]: ${a[i]}, expected NaN`);
-      continue;
-    }
-    assert.ok(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(b[i])), `${label}[${i}]: ${a[i]} vs ${b[i]}`);
-  }
-}
-
 const d = (z: number, tanh: boolean): number => (tanh ? 1 - z * z : z);
 
-function runners(): { name: string; K: Kernels; before?: () => void; after?: () => void }[] {
-  const out: { name: string; K: Kernels; before?: () => void; after?: () => void }[] = backends().map(
-    (K) => ({ name: K.name, K }),
-  );
-  if (kernels().name === "native") {
-    const saved = NATIVE_SWEEP_MIN_ENTRIES;
-    out.push({
-      name: "native, addon on every size",
-      K: kernels(),
-      before: () => setNativeSweepMinEntries(0),
-      after: () => setNativeSweepMinEntries(saved),
-    });
-  }
-  return out;
-}
-
 describe("derivScaleBias / derivScaleSum", () => {
-  for (const r of runners()) {
+  for (const r of sweepRunners()) {
     it(`${r.name}: both σ′ forms, with and without bias, against the definitions`, () => {
       r.before?.();
       try {

@@ -1,5 +1,7 @@
 /** Shared helpers for the kernel tests: the backends under test, naive references, random data. */
+import assert from "node:assert/strict";
 import { kernels } from "../../src/kernels/index.js";
+import { NATIVE_SWEEP_MIN_ENTRIES, setNativeSweepMinEntries } from "../../src/kernels/native/index.js";
 import { jsKernels } from "../../src/kernels/js/index.js";
 import type { Kernels, Trans } from "../../src/kernels/types.js";
 import { Rng } from "../../src/util/rng.js";
@@ -104,4 +106,48 @@ export function gemmOperands(
   const B = randn(rng, ldb * Math.max(bc, 1));
   const C0 = randn(rng, ldc * Math.max(n, 1));
   return { A, B, C0, lda, ldb, ldc };
+}
+
+/** |a_i − b_i| ≤ rel·|b_i| + abs for every entry, NaN exactly where b has NaN. */
+export function assertClose(
+  label: string,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rel: number,
+  abs: number,
+): void {
+  assert.equal(a.length, b.length, `${label}: length`);
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(b[i])) {
+      assert.ok(Number.isNaN(a[i]), `${label}[${i}]: ${a[i]}, expected NaN`);
+      continue;
+    }
+    assert.ok(Math.abs(a[i] - b[i]) <= rel * Math.abs(b[i]) + abs, `${label}[${i}]: ${a[i]} vs ${b[i]}`);
+  }
+}
+
+export interface SweepRunner {
+  name: string;
+  K: Kernels;
+  before?: () => void;
+  after?: () => void;
+}
+
+/**
+ * Every way an elementwise kernel can run: each backend of backends(), and on native also forced
+ * onto the addon for every length (the TypeScript cut-off NATIVE_SWEEP_MIN_ENTRIES set to 0 in
+ * before(), restored in after()).
+ */
+export function sweepRunners(): SweepRunner[] {
+  const out: SweepRunner[] = backends().map((K) => ({ name: K.name, K }));
+  if (kernels().name === "native") {
+    const saved = NATIVE_SWEEP_MIN_ENTRIES;
+    out.push({
+      name: "native, addon on every length",
+      K: kernels(),
+      before: () => setNativeSweepMinEntries(0),
+      after: () => setNativeSweepMinEntries(saved),
+    });
+  }
+  return out;
 }

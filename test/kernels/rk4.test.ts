@@ -2,11 +2,12 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { kernels } from "../../src/kernels/index.js";
 import { loadAddon } from "../../src/kernels/native/load.js";
-import { NATIVE_SWEEP_MIN_ENTRIES, setNativeSweepMinEntries } from "../../src/kernels/native/index.js";
-import type { Kernels } from "../../src/kernels/types.js";
 import type { Addon } from "../../src/kernels/native/addon.js";
 import { Rng } from "../../src/util/rng.js";
-import { backends, randn } from "./helpers.js";
+import { assertClose, randn, sweepRunners } from "./helpers.js";
+
+const close = (label: string, a: Float64Array, b: Float64Array, tol = 1e-14): void =>
+  assertClose(label, a, b, tol, tol);
 
 // The RK4 stage sweeps against plain references written here from their definitions (types.ts).
 // Paths may contract a·b + c into one FMA, so results agree to a few units of rounding, not bits.
@@ -34,36 +35,11 @@ function refJvp(
 }
 
 /** |a − b| ≤ tol·(1 + |b|) entrywise, with NaN only where the reference has NaN. */
-function close(label: string, a: Float64Array, b: Float64Array, tol = 1e-14): void {
-  assert.equal(a.length, b.length, `${label}: length`);
-  for (let i = 0; i < a.length; i++) {
-    if (Number.isNaN(b[i])) {
-      assert.ok(Number.isNaN(a[i]), `${label}[${i}]: ${a[i]}, expected NaN`);
-      continue;
-    }
-    assert.ok(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(b[i])), `${label}[${i}]: ${a[i]} vs ${b[i]}`);
-  }
-}
 
 /** Every way the sweeps can run: each backend, and on native also forced onto the addon. */
-function runners(): { name: string; K: Kernels; before?: () => void; after?: () => void }[] {
-  const out: { name: string; K: Kernels; before?: () => void; after?: () => void }[] = backends().map(
-    (K) => ({ name: K.name, K }),
-  );
-  if (kernels().name === "native") {
-    const saved = NATIVE_SWEEP_MIN_ENTRIES;
-    out.push({
-      name: "native, addon on every length",
-      K: kernels(),
-      before: () => setNativeSweepMinEntries(0),
-      after: () => setNativeSweepMinEntries(saved),
-    });
-  }
-  return out;
-}
 
 describe("rk4JvpStage / rk4VjpStage / rk4VjpStage1", () => {
-  for (const r of runners()) {
+  for (const r of sweepRunners()) {
     it(`${r.name}: all modes and lengths against the definitions; entries past len untouched`, () => {
       r.before?.();
       try {
@@ -242,7 +218,7 @@ describe("rk4FwdStage", () => {
       if (mode === 0 && ldN !== w) next[w + j * ldN] = 1;
     }
   }
-  for (const r of runners()) {
+  for (const r of sweepRunners()) {
     it(`${r.name}: every mode, both layouts of next, against the definition`, () => {
       r.before?.();
       try {

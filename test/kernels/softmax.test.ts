@@ -2,11 +2,12 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { kernels } from "../../src/kernels/index.js";
 import { loadAddon } from "../../src/kernels/native/load.js";
-import { NATIVE_SWEEP_MIN_ENTRIES, setNativeSweepMinEntries } from "../../src/kernels/native/index.js";
-import type { Kernels } from "../../src/kernels/types.js";
 import type { Addon } from "../../src/kernels/native/addon.js";
 import { Rng } from "../../src/util/rng.js";
-import { backends, randn } from "./helpers.js";
+import { assertClose, randn, sweepRunners } from "./helpers.js";
+
+const close = (label: string, a: ArrayLike<number>, b: ArrayLike<number>, rel = 1e-14, abs = 1e-300): void =>
+  assertClose(label, a, b, rel, abs);
 
 // softmaxCE and softmaxHessApply against a plain reference written here from the definitions
 // (src/kernels/types.ts), in exact-as-possible scalar arithmetic with Math.exp / Math.log.
@@ -44,16 +45,6 @@ function refCE(
 }
 
 /** |a − b| ≤ rel·|b| + abs, NaN only where b is NaN. */
-function close(label: string, a: ArrayLike<number>, b: ArrayLike<number>, rel = 1e-14, abs = 1e-300): void {
-  assert.equal(a.length, b.length, `${label}: length`);
-  for (let i = 0; i < a.length; i++) {
-    if (Number.isNaN(b[i])) {
-      assert.ok(Number.isNaN(a[i]), `${label}[${i}]: ${a[i]}, expected NaN`);
-      continue;
-    }
-    assert.ok(Math.abs(a[i] - b[i]) <= rel * Math.abs(b[i]) + abs, `${label}[${i}]: ${a[i]} vs ${b[i]}`);
-  }
-}
 
 function oneHot(rng: Rng, q: number, n: number): Float64Array {
   const C = new Float64Array(q * n);
@@ -61,24 +52,8 @@ function oneHot(rng: Rng, q: number, n: number): Float64Array {
   return C;
 }
 
-function runners(): { name: string; K: Kernels; before?: () => void; after?: () => void }[] {
-  const out: { name: string; K: Kernels; before?: () => void; after?: () => void }[] = backends().map(
-    (K) => ({ name: K.name, K }),
-  );
-  if (kernels().name === "native") {
-    const saved = NATIVE_SWEEP_MIN_ENTRIES;
-    out.push({
-      name: "native, addon on every size",
-      K: kernels(),
-      before: () => setNativeSweepMinEntries(0),
-      after: () => setNativeSweepMinEntries(saved),
-    });
-  }
-  return out;
-}
-
 describe("softmaxCE / softmaxHessApply", () => {
-  for (const r of runners()) {
+  for (const r of sweepRunners()) {
     it(`${r.name}: loss, probabilities and gradient against the definition`, () => {
       r.before?.();
       try {

@@ -16,12 +16,6 @@ import { softmaxCE, softmaxHessApply } from "./softmax.js";
 
 export { gemm as gemmRaw } from "./gemm.js";
 export { fastTanh, tanhBias as tanhBiasRaw } from "./tanh.js";
-export {
-  rk4FwdStage as rk4FwdStageRaw,
-  rk4JvpStage as rk4JvpStageRaw,
-  rk4VjpStage as rk4VjpStageRaw,
-  rk4VjpStage1 as rk4VjpStage1Raw,
-} from "./rk4.js";
 
 export const JS_VERSION = "1";
 

@@ -109,9 +109,8 @@ export interface Addon {
    */
   dgemmSmall?(...args: [...AddonGemmArgs<Float64Array>, path: number]): number;
   /**
-   * Softmax cross-entropy (see Kernels.softmaxCE; returns the sum, NaN for a non-finite column) and the
-   * per-sample Hessian product (Kernels.softmaxHessApply), then path (0 best, 1 portable). Absent from
-   * addons built before them.
+   * Softmax cross-entropy (see Kernels.softmaxCE), then path (0 best, 1 portable); returns the sum of
+   * the losses (NaN for a non-finite column). Absent from addons built before it.
    */
   softmaxCE?(
     q: number,
@@ -122,6 +121,7 @@ export interface Addon {
     G: Float64Array | null,
     path: number,
   ): number;
+  /** The per-sample softmax Hessian product (see Kernels.softmaxHessApply); one path. */
   softmaxHessApply?(
     q: number,
     n: number,
@@ -129,8 +129,7 @@ export interface Addon {
     V: Float64Array,
     out: Float64Array,
     scale: number,
-    path: number,
-  ): number;
+  ): void;
   /**
    * The dense layer's derivative sweeps (see Kernels.derivScaleBias / derivScaleSum; tanh as 1/0),
    * then path (0 = the best for this CPU, 1 = force the portable path); return the path used (1

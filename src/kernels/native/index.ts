@@ -227,7 +227,7 @@ export function makeNativeKernels(addon: Addon): Kernels {
       v.validateSoftmaxHessApply(q, n, P, V, out, scale);
       if (q * n < NATIVE_SWEEP_MIN_ENTRIES || addon.softmaxHessApply === undefined)
         jsSoftmaxHess(q, n, P, V, out, scale);
-      else addon.softmaxHessApply(q, n, P, V, out, scale, 0);
+      else addon.softmaxHessApply(q, n, P, V, out, scale);
     },
     setThreads(n) {
       v.validateThreads(n);
